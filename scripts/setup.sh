@@ -1,0 +1,44 @@
+# Sourced by scripts/run.sh and scripts/test.sh: installs what a fresh Debian or Ubuntu machine
+# lacks, idempotently, and says what it is doing. Nothing is installed that is already there.
+
+set -euo pipefail
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt_packages PKG...: installs the Debian packages that are not installed yet.
+apt_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# rust_toolchain: a Rust toolchain (stable, 1.85 or newer) with rustfmt and clippy.
+rust_toolchain() {
+  if [ -f "$HOME/.cargo/env" ]; then . "$HOME/.cargo/env"; fi
+  if ! command -v cargo >/dev/null 2>&1; then
+    say "Installing Rust with rustup"
+    apt_packages curl ca-certificates
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+    . "$HOME/.cargo/env"
+  fi
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    say "Adding rustfmt and clippy"
+    rustup component add rustfmt clippy
+  fi
+}
+
+# base_setup: what every command needs.
+base_setup() {
+  apt_packages build-essential pkg-config python3
+  rust_toolchain
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test, from a fresh Debian or Ubuntu machine: installs what is missing, checks
+# formatting and lints, runs the unit, property, peer and end-to-end tests, then the benchmarks.
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+started=$(date +%s)
+
+base_setup
+apt_packages oathtool
+
+say "Checking formatting (cargo fmt)"
+cargo fmt --all -- --check
+
+say "Linting (cargo clippy)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+say "Running the tests (cargo test)"
+cargo test --workspace
+
+say "Benchmarks (figures only; nothing is asserted about speed)"
+cargo bench --quiet -p tessera-core --bench codes
+
+say "Everything passed in $(( $(date +%s) - started )) s"
