@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 base_setup
-apt_packages oathtool
+apt_packages oathtool dbus gnome-keyring
 
 say "Checking formatting (cargo fmt)"
 cargo fmt --all -- --check
@@ -14,10 +14,11 @@ cargo fmt --all -- --check
 say "Linting (cargo clippy)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-say "Running the tests (cargo test)"
-cargo test --workspace
+say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session"
+scripts/with-keyring.sh cargo test --workspace
 
 say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
+scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 
 say "Everything passed in $(( $(date +%s) - started )) s"

@@ -10,6 +10,7 @@ mod commands;
 mod failure;
 mod input;
 mod json;
+mod unlock;
 
 use std::process::ExitCode;
 
@@ -21,20 +22,46 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    vault: unlock::VaultOptions,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print the current code of an account link.
+    /// Create the vault (opened by this device's key store, a password, or both).
+    Init(commands::init::Args),
+    /// Add accounts from a link or a Google Authenticator export.
+    Add(commands::add::Args),
+    /// List the accounts (no secrets).
+    List(commands::list::Args),
+    /// Print the current code of an account (from the vault, or of a link with --uri).
     Code(commands::code::Args),
+    /// Change an account's issuer or name.
+    Rename(commands::manage::RenameArgs),
+    /// Move an account to the trash (kept 30 days).
+    Rm(commands::manage::RemoveArgs),
+    /// List or restore the accounts in the trash.
+    #[command(subcommand)]
+    Trash(commands::manage::TrashCommand),
+    /// List, add or remove the ways the vault can be unlocked.
+    #[command(subcommand)]
+    Slots(commands::slots::SlotsCommand),
     /// Show what a link or QR payload holds, as JSON (including the secret).
     Inspect(commands::inspect::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let vault = &cli.vault;
     let result = match cli.command {
-        Command::Code(args) => commands::code::run(args),
+        Command::Init(args) => commands::init::run(args, vault),
+        Command::Add(args) => commands::add::run(args, vault),
+        Command::List(args) => commands::list::run(args, vault),
+        Command::Code(args) => commands::code::run(args, vault),
+        Command::Rename(args) => commands::manage::rename(args, vault),
+        Command::Rm(args) => commands::manage::remove(args, vault),
+        Command::Trash(command) => commands::manage::trash(command, vault),
+        Command::Slots(command) => commands::slots::run(command, vault),
         Command::Inspect(args) => commands::inspect::run(args),
     };
     match result {

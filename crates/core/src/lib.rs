@@ -26,7 +26,9 @@
 pub mod account;
 pub mod link;
 pub mod otp;
+pub mod vault;
 
 pub use account::{Account, AccountError, Kind};
 pub use link::{LinkError, NotAnAccount, Scanned, Warning, read_scanned};
 pub use otp::{Algorithm, Code, Secret, SecretError};
+pub use vault::{Vault, VaultError};

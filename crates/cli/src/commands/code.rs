@@ -1,27 +1,102 @@
-//! `tessera code`: the current code of an account.
+//! `tessera code`: the current code of an account in the vault, or of a link.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tessera_core::{Scanned, read_scanned};
+use tessera_core::vault::Entry;
+use tessera_core::{Kind, Scanned, read_scanned};
 
 use crate::failure::Failure;
 use crate::input;
+use crate::unlock::{VaultOptions, vault_failure};
 
 /// Arguments of `tessera code`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The account's otpauth:// link, or - to read it from standard input.
+    /// Part of the issuer or account name (any case), or the account's number.
+    #[arg(
+        value_name = "SEARCH",
+        required_unless_present = "uri",
+        conflicts_with = "uri"
+    )]
+    search: Option<String>,
+    /// An otpauth:// link instead of an account in the vault (- reads it from standard input).
     #[arg(long, value_name = "LINK")]
-    uri: String,
+    uri: Option<String>,
     /// The moment to compute the code for, in Unix seconds (default: now). HOTP codes are computed
-    /// at the link's counter, whatever the moment.
+    /// at the counter, whatever the moment.
     #[arg(long, value_name = "UNIX-SECONDS")]
     at: Option<u64>,
 }
 
-/// Prints the code, and nothing else, on stdout.
-pub fn run(args: Args) -> Result<(), Failure> {
-    let link = input::link(&args.uri)?;
+/// With --uri, prints the code and nothing else. From the vault, prints `code<TAB>seconds left
+/// <TAB>account` for each account that matches; a counter-based account moves on to its next
+/// code, so it must be the only match.
+pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
+    let at = match args.at {
+        Some(at) => at,
+        None => now()?,
+    };
+    if let Some(uri) = &args.uri {
+        return code_of_link(uri, at);
+    }
+    let search = args.search.unwrap_or_default();
+    let mut vault = options.unlock()?;
+    let entries = vault.list().map_err(vault_failure)?.entries;
+    let matches: Vec<&Entry> = entries
+        .iter()
+        .filter(|entry| matches_search(entry, &search))
+        .collect();
+    if matches.is_empty() {
+        return Err(Failure::bad_input(format!(
+            "no account matches '{search}': see 'tessera list'"
+        )));
+    }
+    let counter_based = matches
+        .iter()
+        .filter(|entry| matches!(entry.account.kind, Kind::Hotp { .. }))
+        .count();
+    if counter_based > 0 && matches.len() > 1 {
+        let ids: Vec<String> = matches.iter().map(|entry| entry.id.to_string()).collect();
+        return Err(Failure::bad_input(format!(
+            "'{search}' matches {} accounts, and a counter-based code is used up when shown: ask by number ({})",
+            matches.len(),
+            ids.join(", ")
+        )));
+    }
+    for entry in matches {
+        match entry.account.kind {
+            Kind::Hotp { .. } => {
+                let code = vault.next_hotp_code(entry.id).map_err(vault_failure)?;
+                println!("{}\t-\t{}", code.text, entry.account);
+            }
+            _ => {
+                let code = entry.account.code_at(at);
+                println!(
+                    "{}\t{}s\t{}",
+                    code.text,
+                    code.seconds_left(at).unwrap_or(0),
+                    entry.account
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn matches_search(entry: &Entry, search: &str) -> bool {
+    if search.parse::<i64>().is_ok_and(|id| id == entry.id) {
+        return true;
+    }
+    let search = search.to_lowercase();
+    entry.account.name.to_lowercase().contains(&search)
+        || entry
+            .account
+            .issuer()
+            .is_some_and(|issuer| issuer.to_lowercase().contains(&search))
+}
+
+fn code_of_link(uri: &str, at: u64) -> Result<(), Failure> {
+    let link = input::link(uri)?;
     let parsed = match read_scanned(&link)? {
         Scanned::Account(parsed) => parsed,
         Scanned::Export(_) => {
@@ -34,10 +109,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for warning in &parsed.warnings {
         eprintln!("tessera: warning: {warning}");
     }
-    let at = match args.at {
-        Some(at) => at,
-        None => now()?,
-    };
     println!("{}", parsed.account.code_at(at).text);
     Ok(())
 }

@@ -1,4 +1,9 @@
 //! One module per subcommand.
 
+pub mod add;
 pub mod code;
+pub mod init;
 pub mod inspect;
+pub mod list;
+pub mod manage;
+pub mod slots;

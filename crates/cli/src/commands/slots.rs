@@ -1,0 +1,83 @@
+//! `tessera slots`: the ways the vault can be unlocked.
+
+use tessera_core::vault::key_store::DesktopKeyStore;
+use tessera_core::vault::{KeyStore, NewSlot, SlotKind};
+
+use super::init::{calibrated, new_password};
+use crate::failure::Failure;
+use crate::unlock::{VaultOptions, vault_failure};
+
+/// `tessera slots` subcommands.
+#[derive(clap::Subcommand)]
+pub enum SlotsCommand {
+    /// List the slots.
+    List,
+    /// Add a password (asked for; or the next line of --password-stdin, or TESSERA_NEW_PASSWORD).
+    AddPassword,
+    /// Add a recovery code, printed once: write it down and keep it safe.
+    AddRecovery,
+    /// Add this device's key store, so the vault opens without a password.
+    AddDevice,
+    /// Remove a slot (not the last one).
+    Remove {
+        /// The slot's number (see tessera slots list).
+        id: i64,
+    },
+}
+
+/// Lists, adds or removes slots.
+pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure> {
+    // The new password must not be mistaken for the one that unlocks: unlock first with the
+    // device or the current password, then ask for the new one.
+    let mut vault = options.unlock()?;
+    match command {
+        SlotsCommand::List => {
+            for slot in vault.slots().map_err(vault_failure)? {
+                println!("{}\t{}", slot.id, slot.kind.name());
+            }
+        }
+        SlotsCommand::AddPassword => {
+            let password = new_password(options, "TESSERA_NEW_PASSWORD")?;
+            let added = vault
+                .add_slot(NewSlot::Password(&password, calibrated()?))
+                .map_err(vault_failure)?;
+            println!("added slot {}\tpassword", added.id);
+        }
+        SlotsCommand::AddRecovery => {
+            let added = vault.add_slot(NewSlot::Recovery).map_err(vault_failure)?;
+            let code = added
+                .recovery_code
+                .ok_or_else(|| Failure::other("no recovery code was made"))?;
+            eprintln!(
+                "tessera: this recovery code is shown once; write it down and keep it apart from this device:"
+            );
+            println!("{}", code.display().as_str());
+        }
+        SlotsCommand::AddDevice => {
+            let store = DesktopKeyStore::connect().map_err(|error| {
+                Failure::other(format!("{error}: the vault still opens as before"))
+            })?;
+            let added = vault
+                .add_slot(NewSlot::Device(&store))
+                .map_err(vault_failure)?;
+            println!("added slot {}\tdevice ({})", added.id, store.name());
+        }
+        SlotsCommand::Remove { id } => {
+            let is_device = vault
+                .slots()
+                .map_err(vault_failure)?
+                .iter()
+                .any(|slot| slot.id == id && slot.kind == SlotKind::Device);
+            let store = if is_device {
+                DesktopKeyStore::connect().ok()
+            } else {
+                None
+            };
+            vault
+                .remove_slot(id, store.as_ref().map(|store| store as &dyn KeyStore))
+                .map_err(vault_failure)?;
+            println!("removed slot {id}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! The vault from the command line, as a desktop user or a script meets it. The device slot uses
+//! the real Secret Service that `scripts/test.sh` starts; "no key store" is a D-Bus address with
+//! nothing behind it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Run<'a> {
+    vault: &'a Path,
+    env: Vec<(&'a str, String)>,
+    stdin: Option<String>,
+}
+
+impl<'a> Run<'a> {
+    fn new(vault: &'a Path) -> Run<'a> {
+        Run {
+            vault,
+            env: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    fn env(mut self, key: &'a str, value: &str) -> Run<'a> {
+        self.env.push((key, value.to_string()));
+        self
+    }
+
+    fn without_key_store(self) -> Run<'a> {
+        self.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/tessera-test-bus",
+        )
+    }
+
+    fn stdin(mut self, text: &str) -> Run<'a> {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
+        command
+            .args(args)
+            .env("TESSERA_VAULT", self.vault)
+            .env_remove("TESSERA_PASSWORD");
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("tessera runs");
+        let mut stdin = child.stdin.take().expect("stdin");
+        if let Some(text) = &self.stdin {
+            stdin.write_all(text.as_bytes()).expect("write stdin");
+        }
+        drop(stdin);
+        child.wait_with_output().expect("tessera finishes")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "tessera {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    fn refused(&self, args: &[&str], expected: &str) -> String {
+        let output = self.run(args);
+        let message = String::from_utf8(output.stderr).expect("UTF-8");
+        assert_eq!(output.status.code(), Some(2), "tessera {args:?}: {message}");
+        assert!(message.contains(expected), "'{expected}' in: {message}");
+        message
+    }
+}
+
+fn vault_in(folder: &tempfile::TempDir) -> PathBuf {
+    folder.path().join("vault.tessera")
+}
+
+fn file_bytes(path: &Path) -> Vec<Vec<u8>> {
+    ["", "-wal"]
+        .iter()
+        .map(|suffix| std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default())
+        .collect()
+}
+
+const GITHUB: &str =
+    "otpauth://totp/GitHub:octocat?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub";
+
+#[test]
+fn init_add_list_and_code_with_the_device_key_store() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    assert!(path.exists());
+    assert_eq!(tessera.ok(&["list", "--json"]).trim(), "[]");
+    let added = tessera.ok(&["add", GITHUB]);
+    assert!(added.starts_with("added 1\tGitHub (octocat)"), "{added}");
+    let listed = tessera.ok(&["list", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!([{"id": 1, "issuer": "GitHub", "account": "octocat", "kind": "totp"}])
+    );
+    assert!(!listed.contains("GEZDGNBV"));
+    let code = tessera.ok(&["code", "github", "--at", "59"]);
+    assert_eq!(code, "287082\t1s\tGitHub (octocat)\n"); // RFC 6238's SHA1 key at 59 s, 6 digits
+}
+
+#[test]
+fn a_google_export_is_added_whole_or_not_at_all() {
+    use tessera_core::link::migration::write_export_with_batch_id;
+    use tessera_core::{Account, Secret};
+    let accounts: Vec<Account> = (0..25)
+        .map(|n| {
+            Account::totp(
+                Some("Shop"),
+                &format!("user{n}"),
+                Secret::from_bytes(vec![n as u8 + 1; 10]).unwrap(),
+            )
+        })
+        .collect();
+    let links = write_export_with_batch_id(&accounts, 5).links;
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    tessera.refused(&["add", &links[0], &links[2]], "part 2 is missing");
+    assert_eq!(tessera.ok(&["list", "--json"]).trim(), "[]");
+    let added = tessera.ok(&["add", &links[0], &links[1], &links[2]]);
+    assert_eq!(added.lines().count(), 25);
+    tessera.refused(
+        &["add", &links[0], &links[1], &links[2]],
+        "already in the vault",
+    );
+    let listed: serde_json::Value = serde_json::from_str(&tessera.ok(&["list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 25);
+}
+
+#[test]
+fn duplicates_rename_remove_and_restore() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    tessera.ok(&["add", GITHUB]);
+    tessera.refused(&["add", GITHUB], "already in the vault (account 1)");
+    assert!(
+        tessera
+            .ok(&["add", "--keep-both", GITHUB])
+            .starts_with("added 2")
+    );
+    assert_eq!(
+        tessera.ok(&["rename", "2", "--name", "octocat-work"]),
+        "renamed 2\tGitHub (octocat-work)\n"
+    );
+    tessera.refused(&["rename", "2"], "--issuer");
+    tessera.ok(&["rm", "1"]);
+    assert_eq!(tessera.ok(&["list"]).lines().count(), 1);
+    let trash = tessera.ok(&["trash", "list"]);
+    assert!(
+        trash.starts_with("1\tGitHub (octocat)\t29 days left")
+            || trash.starts_with("1\tGitHub (octocat)\t30 days left"),
+        "{trash}"
+    );
+    tessera.ok(&["trash", "restore", "1"]);
+    assert_eq!(
+        tessera
+            .ok(&["list"])
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect::<Vec<_>>(),
+        vec!["2", "1"]
+    );
+    tessera.refused(&["rm", "42"], "no account 42");
+}
+
+#[test]
+fn counter_based_codes_move_on_each_time() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    tessera.ok(&[
+        "add",
+        "otpauth://hotp/Bank:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0",
+    ]);
+    let first = tessera.ok(&["code", "bank"]);
+    let second = tessera.ok(&["code", "alice"]);
+    assert_eq!(
+        (first.split('\t').next(), second.split('\t').next()),
+        (Some("755224"), Some("287082"))
+    );
+    tessera.ok(&["add", "otpauth://totp/Bank:bob?secret=JBSWY3DPEHPK3PXP"]);
+    tessera.refused(&["code", "bank"], "ask by number");
+    tessera.refused(&["code", "nothing-like-this"], "no account matches");
+}
+
+#[test]
+fn without_a_key_store_the_password_protects_the_vault_and_says_so() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path).without_key_store();
+    tessera.refused(&["init"], "tessera init --password");
+    assert!(!path.exists(), "a refused init leaves no file");
+
+    let output = tessera
+        .clone_with("TESSERA_PASSWORD", "hunter2 is weak")
+        .run(&["init", "--password"]);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{message}");
+    assert!(message.contains("password alone"), "{message}");
+    assert!(message.contains("Argon2id, 64 MiB"), "{message}");
+
+    tessera
+        .clone_with("TESSERA_PASSWORD", "hunter2 is weak")
+        .ok(&["add", GITHUB]);
+    let before = file_bytes(&path);
+    tessera
+        .clone_with("TESSERA_PASSWORD", "hunter3 is weak")
+        .refused(&["list"], "wrong password");
+    tessera.refused(&["list"], "--password-stdin");
+    assert_eq!(
+        file_bytes(&path),
+        before,
+        "a wrong password changes nothing"
+    );
+    let listed = Run::new(&path)
+        .without_key_store()
+        .stdin("hunter2 is weak\n")
+        .ok(&["--password-stdin", "list"]);
+    assert!(listed.contains("octocat"), "{listed}");
+}
+
+#[test]
+fn a_recovery_code_opens_the_vault_when_the_device_cannot() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    tessera.ok(&["add", GITHUB]);
+    let code = tessera.ok(&["slots", "add-recovery"]).trim().to_string();
+    assert_eq!(code.len(), 29, "{code}");
+    assert_eq!(tessera.ok(&["slots", "list"]), "1\tdevice\n2\trecovery\n");
+    let elsewhere = Run::new(&path).without_key_store();
+    elsewhere.refused(&["list"], "recovery code");
+    let listed = Run::new(&path)
+        .without_key_store()
+        .stdin(&format!("{}\n", code.to_lowercase()))
+        .ok(&["--recovery", "--password-stdin", "list"]);
+    assert!(listed.contains("octocat"));
+    tessera.refused(&["slots", "remove", "9"], "no slot 9");
+    tessera.ok(&["slots", "remove", "1"]);
+    Run::new(&path).stdin(&format!("{code}\n")).refused(
+        &["--recovery", "--password-stdin", "slots", "remove", "2"],
+        "only way left",
+    );
+}
+
+#[test]
+fn files_that_are_not_vaults_and_missing_vaults_are_explained() {
+    let folder = tempfile::tempdir().unwrap();
+    let missing = folder.path().join("none.tessera");
+    Run::new(&missing).refused(&["list"], "tessera init");
+    let junk = folder.path().join("junk.tessera");
+    std::fs::write(&junk, b"not a database at all, just words").unwrap();
+    Run::new(&junk).refused(&["list"], "not a Tessera vault");
+    assert_eq!(
+        std::fs::read(&junk).unwrap(),
+        b"not a database at all, just words"
+    );
+}
+
+#[test]
+fn the_default_vault_is_in_the_apps_data_folder() {
+    let folder = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("init")
+        .env_remove("TESSERA_VAULT")
+        .env("XDG_DATA_HOME", folder.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        folder
+            .path()
+            .join("app.tessera.authenticator/vault.tessera")
+            .exists()
+    );
+}
+
+impl<'a> Run<'a> {
+    fn clone_with(&self, key: &'a str, value: &str) -> Run<'a> {
+        let mut env = self.env.clone();
+        env.push((key, value.to_string()));
+        Run {
+            vault: self.vault,
+            env,
+            stdin: self.stdin.clone(),
+        }
+    }
+}

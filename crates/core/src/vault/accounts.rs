@@ -1,0 +1,415 @@
+//! What the user does with accounts in an unlocked vault: add, list, edit, reorder, remove to
+//! the trash and restore, advance a counter, and read the codes.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::entry::{AccountId, Details, Edit, Entry, TrashedEntry};
+use super::{TRASH_DAYS, Vault, VaultError, now, record};
+use crate::account::{Account, Kind};
+use crate::otp::Code;
+
+/// What to do when an account being added is already in the vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Refuse it, naming the account already there.
+    Refuse,
+    /// Add it anyway.
+    KeepBoth,
+}
+
+/// The accounts in the user's order, and those whose records could not be read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The readable accounts, in the user's order.
+    pub entries: Vec<Entry>,
+    /// The numbers of accounts whose records are damaged (or were moved from another row).
+    pub unreadable: Vec<AccountId>,
+}
+
+/// The associated data that binds a sealed account to its row and schema version.
+fn account_context(vault_id: &str, id: AccountId, version: i64) -> Vec<u8> {
+    format!("tessera/accounts/{vault_id}/{id}/{version}").into_bytes()
+}
+
+/// The same account: same secret, kind, algorithm and digits, at the same issuer and name.
+fn same_account(a: &Account, b: &Account) -> bool {
+    a.secret == b.secret
+        && a.issuer() == b.issuer()
+        && a.name == b.name
+        && a.algorithm == b.algorithm
+        && a.digits == b.digits
+        && std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind)
+}
+
+impl Vault {
+    /// Adds an account at the end of the list.
+    pub fn add(
+        &mut self,
+        account: Account,
+        details: Details,
+        duplicates: Duplicates,
+    ) -> Result<AccountId, VaultError> {
+        Ok(self.add_all(vec![(account, details)], duplicates)?[0])
+    }
+
+    /// Adds several accounts at once, all or none (as an import should).
+    pub fn add_all(
+        &mut self,
+        accounts: Vec<(Account, Details)>,
+        duplicates: Duplicates,
+    ) -> Result<Vec<AccountId>, VaultError> {
+        for (account, _) in &accounts {
+            account.validate()?;
+        }
+        let existing = if duplicates == Duplicates::Refuse {
+            self.list()?.entries
+        } else {
+            Vec::new()
+        };
+        for (account, _) in &accounts {
+            if let Some(entry) = existing
+                .iter()
+                .find(|entry| same_account(&entry.account, account))
+            {
+                return Err(VaultError::Duplicate {
+                    existing: entry.id,
+                    label: account.to_string(),
+                });
+            }
+        }
+        let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
+        let path = self.path.clone();
+        let storage = |error| super::database::from_sqlite(error, &path);
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let mut ids = Vec::with_capacity(accounts.len());
+        let time = now();
+        for (account, details) in &accounts {
+            let position: i64 = transaction
+                .query_row(
+                    "SELECT coalesce(max(position), 0) + 1 FROM accounts",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(&storage)?;
+            transaction
+                .execute(
+                    "INSERT INTO accounts (position, sealed, sealed_version, created_at, updated_at) VALUES (?1, x'', ?2, ?3, ?3)",
+                    params![position, super::SCHEMA_VERSION, time],
+                )
+                .map_err(&storage)?;
+            let id = transaction.last_insert_rowid();
+            let sealed = key.seal(
+                &record::encode(account, details),
+                &account_context(&vault_id, id, super::SCHEMA_VERSION),
+            )?;
+            transaction
+                .execute(
+                    "UPDATE accounts SET sealed = ?1 WHERE id = ?2",
+                    params![sealed, id],
+                )
+                .map_err(&storage)?;
+            ids.push(id);
+        }
+        transaction.commit().map_err(&storage)?;
+        Ok(ids)
+    }
+
+    /// The accounts in the user's order (not those in the trash).
+    pub fn list(&self) -> Result<Listing, VaultError> {
+        let mut listing = Listing::default();
+        for (id, opened) in self.read_rows("removed_at IS NULL ORDER BY position, id")? {
+            match opened {
+                Some((account, details, _)) => listing.entries.push(Entry {
+                    id,
+                    account,
+                    details,
+                }),
+                None => listing.unreadable.push(id),
+            }
+        }
+        Ok(listing)
+    }
+
+    /// One account.
+    pub fn get(&self, id: AccountId) -> Result<Entry, VaultError> {
+        let rows = self.read_rows(&format!("removed_at IS NULL AND id = {id}"))?;
+        match rows.into_iter().next() {
+            Some((id, Some((account, details, _)))) => Ok(Entry {
+                id,
+                account,
+                details,
+            }),
+            Some((id, None)) => Err(VaultError::UnreadableAccount(id)),
+            None => Err(VaultError::AccountNotFound(id)),
+        }
+    }
+
+    /// Changes an account's issuer, name, icon, note or group.
+    pub fn edit(&mut self, id: AccountId, edit: Edit) -> Result<Entry, VaultError> {
+        self.rewrite(id, |account, details| {
+            if let Some(issuer) = &edit.issuer {
+                account.set_issuer(issuer.as_deref());
+            }
+            if let Some(name) = &edit.name {
+                account.name = name.trim().to_string();
+            }
+            if let Some(icon) = &edit.icon {
+                details.icon = icon.clone();
+            }
+            if let Some(note) = &edit.note {
+                details.note = note.clone();
+            }
+            if let Some(group) = &edit.group {
+                details.group = group
+                    .as_ref()
+                    .map(|group| group.trim().to_string())
+                    .filter(|group| !group.is_empty());
+            }
+            account.validate().map_err(VaultError::from)
+        })
+        .map(|(entry, _)| entry)
+    }
+
+    /// Puts the accounts in this order. Accounts not named keep their relative order after those
+    /// named.
+    pub fn reorder(&mut self, order: &[AccountId]) -> Result<(), VaultError> {
+        let path = self.path.clone();
+        let storage = |error| super::database::from_sqlite(error, &path);
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let current: Vec<AccountId> = {
+            let mut statement = transaction
+                .prepare("SELECT id FROM accounts WHERE removed_at IS NULL ORDER BY position, id")
+                .map_err(storage)?;
+            let ids = statement.query_map([], |row| row.get(0)).map_err(storage)?;
+            ids.collect::<Result<_, _>>().map_err(storage)?
+        };
+        if let Some(missing) = order.iter().find(|id| !current.contains(id)) {
+            return Err(VaultError::AccountNotFound(*missing));
+        }
+        let rest = current.iter().filter(|id| !order.contains(id));
+        for (position, id) in order.iter().chain(rest).enumerate() {
+            transaction
+                .execute(
+                    "UPDATE accounts SET position = ?1 WHERE id = ?2",
+                    params![position as i64 + 1, id],
+                )
+                .map_err(storage)?;
+        }
+        transaction.commit().map_err(storage)
+    }
+
+    /// Moves an account to a place in the list (0 is the top).
+    pub fn move_to(&mut self, id: AccountId, place: usize) -> Result<(), VaultError> {
+        let mut order: Vec<AccountId> = self.list()?.entries.iter().map(|entry| entry.id).collect();
+        let from = order
+            .iter()
+            .position(|other| *other == id)
+            .ok_or(VaultError::AccountNotFound(id))?;
+        order.remove(from);
+        order.insert(place.min(order.len()), id);
+        self.reorder(&order)
+    }
+
+    /// Moves an account to the trash, where it stays for 30 days.
+    pub fn remove(&mut self, id: AccountId) -> Result<(), VaultError> {
+        let changed = self
+            .connection
+            .execute(
+                "UPDATE accounts SET removed_at = ?1 WHERE id = ?2 AND removed_at IS NULL",
+                params![now(), id],
+            )
+            .map_err(self.storage())?;
+        if changed == 0 {
+            Err(VaultError::AccountNotFound(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The accounts in the trash, most recently removed first.
+    pub fn trash(&self) -> Result<Vec<TrashedEntry>, VaultError> {
+        let mut trashed = Vec::new();
+        for (id, opened) in self.read_rows("removed_at IS NOT NULL ORDER BY removed_at DESC, id")? {
+            if let Some((account, details, removed_at)) = opened {
+                trashed.push(TrashedEntry {
+                    entry: Entry {
+                        id,
+                        account,
+                        details,
+                    },
+                    removed_at: removed_at.unwrap_or(0),
+                });
+            }
+        }
+        Ok(trashed)
+    }
+
+    /// Takes an account out of the trash, back to the end of the list.
+    pub fn restore(&mut self, id: AccountId) -> Result<(), VaultError> {
+        let changed = self
+            .connection
+            .execute(
+                "UPDATE accounts SET removed_at = NULL,
+                     position = (SELECT coalesce(max(position), 0) + 1 FROM accounts WHERE removed_at IS NULL)
+                 WHERE id = ?1 AND removed_at IS NOT NULL",
+                [id],
+            )
+            .map_err(self.storage())?;
+        if changed == 0 {
+            Err(VaultError::AccountNotFound(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Deletes for good what has been in the trash for more than 30 days.
+    pub fn purge_expired_trash(&mut self) -> Result<usize, VaultError> {
+        let cutoff = now() - TRASH_DAYS * 24 * 60 * 60;
+        self.connection
+            .execute(
+                "DELETE FROM accounts WHERE removed_at IS NOT NULL AND removed_at < ?1",
+                [cutoff],
+            )
+            .map_err(self.storage())
+    }
+
+    /// Shows the next code of a counter-based account: the code at the stored counter, which moves
+    /// on by one in the same transaction, so no code is ever shown twice.
+    pub fn next_hotp_code(&mut self, id: AccountId) -> Result<Code, VaultError> {
+        let mut shown = None;
+        self.rewrite(id, |account, _| match account.kind {
+            Kind::Hotp { counter } => {
+                shown = Some(account.code_at(0));
+                account.kind = Kind::Hotp {
+                    counter: counter.checked_add(1).ok_or(VaultError::CounterExhausted)?,
+                };
+                Ok(())
+            }
+            _ => Err(VaultError::NotCounterBased(id)),
+        })?;
+        shown.ok_or(VaultError::NotCounterBased(id))
+    }
+
+    /// The codes of every time-based account at a moment, in the user's order. Counter-based
+    /// accounts show a code only when asked ([`Vault::next_hotp_code`]), so they are left out.
+    pub fn codes_at(&self, unix_seconds: u64) -> Result<Vec<(AccountId, Code)>, VaultError> {
+        Ok(self
+            .list()?
+            .entries
+            .iter()
+            .filter(|entry| !matches!(entry.account.kind, Kind::Hotp { .. }))
+            .map(|entry| (entry.id, entry.account.code_at(unix_seconds)))
+            .collect())
+    }
+
+    /// Reads, changes and re-seals one account in one transaction.
+    fn rewrite(
+        &mut self,
+        id: AccountId,
+        change: impl FnOnce(&mut Account, &mut Details) -> Result<(), VaultError>,
+    ) -> Result<(Entry, ()), VaultError> {
+        let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
+        let path = self.path.clone();
+        let storage = |error| super::database::from_sqlite(error, &path);
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let (mut account, mut details) =
+            open_row(&transaction, &vault_id, &key, id).map_err(|error| match error {
+                RowError::Missing => VaultError::AccountNotFound(id),
+                RowError::Unreadable => VaultError::UnreadableAccount(id),
+                RowError::Storage(error) => storage(error),
+            })?;
+        change(&mut account, &mut details)?;
+        let sealed = key.seal(
+            &record::encode(&account, &details),
+            &account_context(&vault_id, id, super::SCHEMA_VERSION),
+        )?;
+        transaction
+            .execute(
+                "UPDATE accounts SET sealed = ?1, sealed_version = ?2, updated_at = ?3 WHERE id = ?4",
+                params![sealed, super::SCHEMA_VERSION, now(), id],
+            )
+            .map_err(storage)?;
+        transaction.commit().map_err(storage)?;
+        Ok((
+            Entry {
+                id,
+                account,
+                details,
+            },
+            (),
+        ))
+    }
+
+    /// Reads and opens rows; a row that does not open is returned as `None`.
+    #[allow(clippy::type_complexity)]
+    fn read_rows(
+        &self,
+        condition: &str,
+    ) -> Result<Vec<(AccountId, Option<(Account, Details, Option<i64>)>)>, VaultError> {
+        let storage = self.storage();
+        let mut statement = self
+            .connection
+            .prepare(&format!(
+                "SELECT id, sealed, sealed_version, removed_at FROM accounts WHERE {condition}"
+            ))
+            .map_err(&storage)?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, AccountId>(0)?,
+                    row.get::<_, Vec<u8>>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .map_err(&storage)?;
+        let mut read = Vec::new();
+        for row in rows {
+            let (id, sealed, version, removed_at) = row.map_err(&storage)?;
+            let opened = self
+                .key
+                .open(&sealed, &account_context(&self.vault_id, id, version))
+                .ok()
+                .and_then(|bytes| record::decode(&bytes).ok())
+                .map(|(account, details)| (account, details, removed_at));
+            read.push((id, opened));
+        }
+        Ok(read)
+    }
+}
+
+enum RowError {
+    Missing,
+    Unreadable,
+    Storage(rusqlite::Error),
+}
+
+fn open_row(
+    transaction: &Transaction<'_>,
+    vault_id: &str,
+    key: &super::seal::Key,
+    id: AccountId,
+) -> Result<(Account, Details), RowError> {
+    let row: Option<(Vec<u8>, i64)> = transaction
+        .query_row(
+            "SELECT sealed, sealed_version FROM accounts WHERE id = ?1 AND removed_at IS NULL",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(RowError::Storage)?;
+    let (sealed, version) = row.ok_or(RowError::Missing)?;
+    let bytes = key
+        .open(&sealed, &account_context(vault_id, id, version))
+        .map_err(|_| RowError::Unreadable)?;
+    record::decode(&bytes).map_err(|_| RowError::Unreadable)
+}

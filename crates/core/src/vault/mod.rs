@@ -1,0 +1,183 @@
+//! The vault: every account sealed at rest in one SQLite file, opened by key slots.
+//!
+//! A random 256-bit vault key seals each account row with AES-256-GCM, bound to its table, row and
+//! schema version. The vault key itself is stored only wrapped, once per [`slots`] entry (device,
+//! password, recovery). Only ids, order and timestamps are in the clear. The format is written
+//! down in `docs/vault-format.md`.
+//!
+//! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
+//! or a killed process leaves either the whole change or none of it, and the command line and the
+//! app can use the same file at once.
+
+mod accounts;
+mod database;
+mod entry;
+pub mod key_store;
+mod record;
+pub mod seal;
+pub mod slots;
+mod unlock;
+
+use std::path::PathBuf;
+
+pub use accounts::{Duplicates, Listing};
+pub use database::SCHEMA_VERSION;
+pub use entry::{AccountId, Details, Edit, Entry, TrashedEntry};
+pub use key_store::{KeyStore, KeyStoreError};
+pub use slots::{Credential, Slot, SlotId, SlotKind};
+pub use unlock::{AddedSlot, LockedVault, NewSlot, default_path};
+
+use crate::account::AccountError;
+use seal::Key;
+
+/// How long an account stays in the trash before it is deleted for good.
+pub const TRASH_DAYS: i64 = 30;
+
+/// An unlocked vault. Locking it (or dropping it) wipes the vault key from memory.
+pub struct Vault {
+    connection: rusqlite::Connection,
+    path: PathBuf,
+    vault_id: String,
+    key: Key,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What went wrong with the vault, in words the user can act on. None of these changes the file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    /// No file at the path.
+    #[error("there is no vault at {0}: create one first (tessera init), or give the right path")]
+    NotFound(String),
+    /// A file is already there.
+    #[error("there is already a file at {0}: open it, or choose another path for a new vault")]
+    AlreadyExists(String),
+    /// The file is not a Tessera vault.
+    #[error("{0} is not a Tessera vault: check the path, or restore the vault from a backup")]
+    NotAVault(String),
+    /// The file is damaged.
+    #[error("the vault at {0} is damaged: restore it from a backup")]
+    Damaged(String),
+    /// The file was written by a newer Tessera.
+    #[error(
+        "this vault was written by a newer version of Tessera (format {found}; this version reads up to \
+         {supported}): update Tessera to open it"
+    )]
+    NewerVersion {
+        /// The schema version in the file.
+        found: i64,
+        /// The newest schema this version reads.
+        supported: i64,
+    },
+    /// The disk is full.
+    #[error("the disk is full, so nothing was saved: free some space and try again")]
+    DiskFull,
+    /// Another program held the vault too long.
+    #[error("another program is writing to the vault and did not finish in time: try again")]
+    Busy,
+    /// The password opens no slot.
+    #[error("wrong password: nothing was changed; try again")]
+    WrongPassword,
+    /// The recovery code opens no slot.
+    #[error("that recovery code does not open this vault: check it and try again")]
+    WrongRecoveryCode,
+    /// The text is not a recovery code at all.
+    #[error(
+        "that is not a recovery code: a recovery code has 24 letters and digits in six groups of four"
+    )]
+    NotARecoveryCode,
+    /// The vault has no slot of the kind offered.
+    #[error(
+        "this vault cannot be unlocked that way (it has no {kind} slot): unlock it with {available}"
+    )]
+    NoSlotOfKind {
+        /// The kind offered.
+        kind: &'static str,
+        /// The kinds it does have.
+        available: String,
+    },
+    /// The key store has lost the device slot's key.
+    #[error(
+        "the key store no longer has this vault's device key: unlock with your password or recovery code, \
+         then add a new device slot"
+    )]
+    KeyStoreEntryMissing,
+    /// The key store failed or is not there.
+    #[error(transparent)]
+    KeyStore(#[from] KeyStoreError),
+    /// Removing the last slot would lock the vault for good.
+    #[error(
+        "this is the only way left to unlock the vault, so it cannot be removed: add another slot first"
+    )]
+    LastSlot,
+    /// No slot with that number.
+    #[error("the vault has no slot {0}: list the slots to see their numbers")]
+    SlotNotFound(SlotId),
+    /// No account with that number.
+    #[error("the vault has no account {0}: list the accounts to see their numbers")]
+    AccountNotFound(AccountId),
+    /// The account's record is damaged.
+    #[error("account {0} is damaged and cannot be read: remove it and add the account again")]
+    UnreadableAccount(AccountId),
+    /// The account is already in the vault.
+    #[error(
+        "{label} is already in the vault (account {existing}): add it again only if you mean to keep both"
+    )]
+    Duplicate {
+        /// The account already there.
+        existing: AccountId,
+        /// How the account is named.
+        label: String,
+    },
+    /// An account that cannot be stored as it is.
+    #[error(transparent)]
+    InvalidAccount(#[from] AccountError),
+    /// A HOTP counter at its end.
+    #[error("this counter-based account has used every code it has: ask the site for a new one")]
+    CounterExhausted,
+    /// The account is not counter-based.
+    #[error("account {0} is not counter-based: its codes change with time")]
+    NotCounterBased(AccountId),
+    /// The system had no randomness to give.
+    #[error("the system's random number generator failed: nothing was saved; try again")]
+    NoRandomness,
+    /// Any other storage failure.
+    #[error("the vault could not be read or written ({0})")]
+    Storage(String),
+}
+
+impl From<seal::NoRandomness> for VaultError {
+    fn from(_: seal::NoRandomness) -> VaultError {
+        VaultError::NoRandomness
+    }
+}
+
+impl Vault {
+    /// Where the vault file is.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Locks the vault: the key is wiped, and the vault must be unlocked again to be used.
+    pub fn lock(self) -> Result<LockedVault, VaultError> {
+        LockedVault::open(&self.path)
+    }
+
+    fn storage(&self) -> impl Fn(rusqlite::Error) -> VaultError + '_ {
+        move |error| database::from_sqlite(error, &self.path)
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,662 @@
+//! The vault as its users meet it, on real SQLite files: sealed at rest, slots, every operation,
+//! and errors that change nothing.
+
+use std::path::{Path, PathBuf};
+
+use tessera_core::vault::slots::password::PasswordParams;
+use tessera_core::vault::{Credential, Details, Duplicates, Edit, LockedVault, NewSlot, SlotKind};
+use tessera_core::{Account, Kind, Secret, Vault, VaultError};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Fast Argon2 parameters: the tests are about the vault, not about the cost of guessing.
+fn quick() -> PasswordParams {
+    PasswordParams::new(8 * 1024, 1, 1).unwrap()
+}
+
+fn new_vault(folder: &Path) -> (Vault, PathBuf) {
+    let path = folder.join("vault.tessera");
+    let (vault, _) = Vault::create(&path, NewSlot::Password(PASSWORD, quick())).unwrap();
+    (vault, path)
+}
+
+fn unlock(path: &Path) -> Result<Vault, VaultError> {
+    LockedVault::open(path)?.unlock(&Credential::Password(PASSWORD))
+}
+
+fn account(issuer: &str, name: &str, secret: &str) -> Account {
+    Account::totp(Some(issuer), name, Secret::from_base32(secret).unwrap())
+}
+
+fn names(vault: &Vault) -> Vec<String> {
+    vault
+        .list()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|entry| entry.account.name.clone())
+        .collect()
+}
+
+/// The bytes of the vault file and its write-ahead log (the shared-memory index is rebuilt by
+/// every reader, so it is left out).
+fn file_bytes(path: &Path) -> Vec<Vec<u8>> {
+    ["", "-wal", "-journal"]
+        .iter()
+        .map(|suffix| std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default())
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[test]
+fn accounts_survive_closing_and_unlocking_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    vault
+        .add(
+            account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    vault
+        .add(
+            account("Bank", "alice", "GEZDGNBVGY3TQOJQ"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    drop(vault);
+    let vault = unlock(&path).unwrap();
+    assert_eq!(names(&vault), vec!["octocat", "alice"]);
+    assert_eq!(
+        vault.list().unwrap().entries[0]
+            .account
+            .secret
+            .to_base32()
+            .as_str(),
+        "JBSWY3DPEHPK3PXP"
+    );
+}
+
+#[test]
+fn nothing_readable_is_in_the_files() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let secret = Secret::from_base32("MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U").unwrap();
+    let raw = secret.as_bytes().to_vec();
+    let details = Details {
+        note: "backup codes in the blue folder".into(),
+        group: Some("Workgroupname".into()),
+        ..Details::default()
+    };
+    vault
+        .add(
+            Account::totp(Some("Zanzibar Bank"), "quentin@example.org", secret),
+            details,
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let check = |files: Vec<Vec<u8>>| {
+        let all: Vec<u8> = files.concat();
+        assert!(all.len() > 1000, "the files were read");
+        for needle in [
+            &b"MFRGGZDFMZTWQ2LK"[..],
+            &raw,
+            b"Zanzibar",
+            b"quentin",
+            b"blue folder",
+            b"Workgroupname",
+        ] {
+            assert!(
+                !contains(&all, needle),
+                "{:?} found in the vault files",
+                String::from_utf8_lossy(needle)
+            );
+        }
+    };
+    check(file_bytes(&path)); // while the write-ahead log holds the write
+    drop(vault);
+    check(file_bytes(&path)); // after it was folded into the file
+}
+
+#[test]
+fn a_record_moved_to_another_row_is_refused_and_the_rest_still_open() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let first = vault
+        .add(
+            account("A", "first", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let second = vault
+        .add(
+            account("B", "second", "GEZDGNBVGY3TQOJQ"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let third = vault
+        .add(
+            account("C", "third", "MFRGGZDFMZTWQ2LK"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    drop(vault);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE accounts SET sealed = (SELECT sealed FROM accounts WHERE id = ?1) WHERE id = ?2",
+        [first, second],
+    )
+    .unwrap();
+    drop(raw);
+    let vault = unlock(&path).unwrap();
+    let listing = vault.list().unwrap();
+    assert_eq!(listing.unreadable, vec![second]);
+    assert_eq!(
+        listing.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![first, third]
+    );
+    assert_eq!(
+        vault.get(second).unwrap_err(),
+        VaultError::UnreadableAccount(second)
+    );
+    assert!(
+        VaultError::UnreadableAccount(second)
+            .to_string()
+            .contains("damaged")
+    );
+}
+
+#[test]
+fn an_exact_duplicate_is_refused_unless_both_are_wanted() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, _) = new_vault(folder.path());
+    let id = vault
+        .add(
+            account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let again = vault.add(
+        account("GitHub", "octocat", "jbsw y3dp ehpk 3pxp"),
+        Details::default(),
+        Duplicates::Refuse,
+    );
+    assert_eq!(
+        again,
+        Err(VaultError::Duplicate {
+            existing: id,
+            label: "GitHub (octocat)".into()
+        })
+    );
+    assert_eq!(names(&vault).len(), 1);
+    vault
+        .add(
+            account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::KeepBoth,
+        )
+        .unwrap();
+    assert_eq!(names(&vault).len(), 2);
+    // Another secret at the same site is another account.
+    vault
+        .add(
+            account("GitHub", "octocat", "GEZDGNBVGY3TQOJQ"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+}
+
+#[test]
+fn an_import_that_fails_adds_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, _) = new_vault(folder.path());
+    vault
+        .add(
+            account("Taken", "x", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let batch = vec![
+        (
+            account("New", "one", "GEZDGNBVGY3TQOJQ"),
+            Details::default(),
+        ),
+        (
+            account("Taken", "x", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+        ),
+    ];
+    assert!(matches!(
+        vault.add_all(batch, Duplicates::Refuse),
+        Err(VaultError::Duplicate { .. })
+    ));
+    assert_eq!(names(&vault), vec!["x"]);
+}
+
+#[test]
+fn edits_change_only_what_was_asked() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let id = vault
+        .add(
+            account("Old Name", "alice", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let edit = Edit {
+        issuer: Some(Some("New Name".into())),
+        note: Some("recovery codes in the safe".into()),
+        group: Some(Some("Work".into())),
+        icon: Some(Some("github".into())),
+        ..Edit::default()
+    };
+    vault.edit(id, edit).unwrap();
+    vault
+        .edit(
+            id,
+            Edit {
+                name: Some("alice@example.com".into()),
+                ..Edit::default()
+            },
+        )
+        .unwrap();
+    drop(vault);
+    let entry = unlock(&path).unwrap().get(id).unwrap();
+    assert_eq!(
+        (entry.account.issuer(), entry.account.name.as_str()),
+        (Some("New Name"), "alice@example.com")
+    );
+    assert_eq!(entry.account.issuer_conflict(), None);
+    assert_eq!(
+        (
+            entry.details.note.as_str(),
+            entry.details.group.as_deref(),
+            entry.details.icon.as_deref()
+        ),
+        ("recovery codes in the safe", Some("Work"), Some("github"))
+    );
+    assert_eq!(
+        entry.account.secret.to_base32().as_str(),
+        "JBSWY3DPEHPK3PXP"
+    );
+}
+
+#[test]
+fn the_users_order_is_kept() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let ids: Vec<_> = ["a", "b", "c", "d"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            vault
+                .add(
+                    account("X", name, &"JBSWY3DPEHPK3PX"[..(12 + n)]),
+                    Details::default(),
+                    Duplicates::Refuse,
+                )
+                .unwrap()
+        })
+        .collect();
+    vault.reorder(&[ids[2], ids[0]]).unwrap();
+    assert_eq!(names(&vault), vec!["c", "a", "b", "d"]);
+    vault.move_to(ids[3], 0).unwrap();
+    drop(vault);
+    let mut vault = unlock(&path).unwrap();
+    assert_eq!(names(&vault), vec!["d", "c", "a", "b"]);
+    assert_eq!(vault.reorder(&[999]), Err(VaultError::AccountNotFound(999)));
+}
+
+#[test]
+fn removed_accounts_wait_in_the_trash_and_come_back() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let keep = vault
+        .add(
+            account("K", "keep", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let gone = vault
+        .add(
+            account("G", "gone", "GEZDGNBVGY3TQOJQ"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    vault.remove(gone).unwrap();
+    assert_eq!(names(&vault), vec!["keep"]);
+    assert_eq!(
+        vault
+            .trash()
+            .unwrap()
+            .iter()
+            .map(|t| t.entry.account.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["gone"]
+    );
+    assert_eq!(vault.remove(gone), Err(VaultError::AccountNotFound(gone)));
+    vault.restore(gone).unwrap();
+    assert_eq!(names(&vault), vec!["keep", "gone"]);
+    assert!(vault.trash().unwrap().is_empty());
+    // Thirty days later, the trash is emptied when the vault is unlocked.
+    vault.remove(keep).unwrap();
+    drop(vault);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE accounts SET removed_at = removed_at - 31 * 86400 WHERE id = ?1",
+        [keep],
+    )
+    .unwrap();
+    drop(raw);
+    let mut vault = unlock(&path).unwrap();
+    assert!(vault.trash().unwrap().is_empty());
+    assert_eq!(vault.restore(keep), Err(VaultError::AccountNotFound(keep)));
+}
+
+#[test]
+fn each_hotp_code_is_shown_once_even_from_two_programs_at_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let mut hotp = account("Bank", "token", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    hotp.kind = Kind::Hotp { counter: 0 };
+    let id = vault
+        .add(hotp.clone(), Details::default(), Duplicates::Refuse)
+        .unwrap();
+    assert_eq!(vault.next_hotp_code(id).unwrap().text, "755224"); // RFC 4226, counter 0
+    assert_eq!(vault.next_hotp_code(id).unwrap().text, "287082"); // counter 1
+    drop(vault);
+    let counters: Vec<u64> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                scope.spawn(move || {
+                    let mut vault = unlock(&path).unwrap();
+                    (0..15)
+                        .map(|_| vault.next_hotp_code(id).unwrap().counter)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap())
+            .collect()
+    });
+    let mut sorted = counters.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        (2..32).collect::<Vec<u64>>(),
+        "every counter used exactly once"
+    );
+    let vault = unlock(&path).unwrap();
+    assert_eq!(
+        vault.get(id).unwrap().account.kind,
+        Kind::Hotp { counter: 32 }
+    );
+}
+
+#[test]
+fn codes_for_a_moment_cover_the_time_based_accounts_in_order() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, _) = new_vault(folder.path());
+    let totp = vault
+        .add(
+            account("A", "a", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let mut hotp = account("B", "b", "JBSWY3DPEHPK3PXP");
+    hotp.kind = Kind::Hotp { counter: 3 };
+    vault
+        .add(hotp, Details::default(), Duplicates::Refuse)
+        .unwrap();
+    let codes = vault.codes_at(59).unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(
+        (codes[0].0, codes[0].1.text.as_str(), codes[0].1.valid_until),
+        (totp, "287082", Some(60))
+    );
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_changes_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    vault
+        .add(
+            account("A", "a", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    drop(vault);
+    let before = file_bytes(&path);
+    let error = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Password("Correct horse battery staple"))
+        .unwrap_err();
+    assert_eq!(error, VaultError::WrongPassword);
+    assert!(error.to_string().contains("wrong password"));
+    assert_eq!(file_bytes(&path), before);
+}
+
+#[test]
+fn slots_can_be_added_and_removed_without_resealing_accounts() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    vault
+        .add(
+            account("A", "a", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let sealed_before: Vec<u8> = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
+        .unwrap();
+    let added = vault.add_slot(NewSlot::Recovery).unwrap();
+    let code = added
+        .recovery_code
+        .expect("a recovery slot gives its code once");
+    let password_slot = vault.slots().unwrap()[0].id;
+    drop(vault);
+
+    let typed = code.display().to_lowercase().replace('-', " ");
+    let mut vault = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Recovery(&typed))
+        .unwrap();
+    assert_eq!(names(&vault), vec!["a"]);
+    vault.remove_slot(password_slot, None).unwrap();
+    assert_eq!(
+        vault
+            .slots()
+            .unwrap()
+            .iter()
+            .map(|s| s.kind)
+            .collect::<Vec<_>>(),
+        vec![SlotKind::Recovery]
+    );
+    assert_eq!(vault.remove_slot(added.id, None), Err(VaultError::LastSlot));
+    assert_eq!(
+        vault.remove_slot(77, None),
+        Err(VaultError::SlotNotFound(77))
+    );
+    vault
+        .add_slot(NewSlot::Password("a new password", quick()))
+        .unwrap();
+    drop(vault);
+
+    let sealed_after: Vec<u8> = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        sealed_before, sealed_after,
+        "the account was not re-encrypted"
+    );
+    assert_eq!(unlock(&path).unwrap_err(), VaultError::WrongPassword);
+    assert!(
+        LockedVault::open(&path)
+            .unwrap()
+            .unlock(&Credential::Password("a new password"))
+            .is_ok()
+    );
+    let wrong_code = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+    assert_eq!(wrong_code.unwrap_err(), VaultError::WrongRecoveryCode);
+    let not_a_code = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Recovery("hello"));
+    assert_eq!(not_a_code.unwrap_err(), VaultError::NotARecoveryCode);
+}
+
+#[test]
+fn a_vault_without_a_password_slot_says_how_it_can_be_unlocked() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("v.tessera");
+    Vault::create(&path, NewSlot::Recovery).unwrap();
+    let error = unlock(&path).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            VaultError::NoSlotOfKind {
+                kind: "password",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("recovery code"), "{error}");
+}
+
+#[test]
+fn files_that_are_not_vaults_are_refused_untouched() {
+    let folder = tempfile::tempdir().unwrap();
+    let missing = folder.path().join("nothing-here.tessera");
+    assert!(matches!(
+        LockedVault::open(&missing),
+        Err(VaultError::NotFound(_))
+    ));
+    assert!(!missing.exists(), "opening does not create");
+
+    let random = folder.path().join("random.tessera");
+    std::fs::write(&random, vec![0x5a; 8192]).unwrap();
+    assert!(matches!(
+        LockedVault::open(&random),
+        Err(VaultError::NotAVault(_))
+    ));
+    assert_eq!(std::fs::read(&random).unwrap(), vec![0x5a; 8192]);
+
+    let other_sqlite = folder.path().join("other.sqlite");
+    rusqlite::Connection::open(&other_sqlite)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let before = std::fs::read(&other_sqlite).unwrap();
+    assert!(matches!(
+        LockedVault::open(&other_sqlite),
+        Err(VaultError::NotAVault(_))
+    ));
+    assert_eq!(std::fs::read(&other_sqlite).unwrap(), before);
+
+    let (vault, path) = new_vault(folder.path());
+    drop(vault);
+    assert!(matches!(
+        Vault::create(&path, NewSlot::Recovery),
+        Err(VaultError::AlreadyExists(_))
+    ));
+}
+
+#[test]
+fn a_vault_from_a_newer_tessera_is_refused_untouched() {
+    let folder = tempfile::tempdir().unwrap();
+    let (vault, path) = new_vault(folder.path());
+    drop(vault);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 9")
+        .unwrap();
+    let before = file_bytes(&path);
+    let error = LockedVault::open(&path).err().unwrap();
+    assert_eq!(
+        error,
+        VaultError::NewerVersion {
+            found: 9,
+            supported: 1
+        }
+    );
+    assert!(error.to_string().contains("update Tessera"));
+    assert_eq!(file_bytes(&path), before);
+}
+
+#[test]
+fn a_damaged_file_is_reported_as_damaged() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    for n in 0..40 {
+        vault
+            .add(
+                account("X", &format!("user{n}"), "JBSWY3DPEHPK3PXP"),
+                Details::default(),
+                Duplicates::KeepBoth,
+            )
+            .unwrap();
+    }
+    drop(vault);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let length = bytes.len();
+    for byte in &mut bytes[length / 2..] {
+        *byte = 0xff;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let result = LockedVault::open(&path)
+        .and_then(|locked| locked.unlock(&Credential::Password(PASSWORD)))
+        .and_then(|vault| vault.list());
+    match result {
+        Err(VaultError::Damaged(_) | VaultError::NotAVault(_)) => {}
+        Ok(listing) => assert!(
+            !listing.unreadable.is_empty() || listing.entries.len() < 40,
+            "damage went unnoticed"
+        ),
+        Err(other) => panic!("damage reported as {other:?}"),
+    }
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, _) = new_vault(folder.path());
+    vault
+        .add(
+            account("A", "a", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let shown = format!("{vault:?} {:?}", vault.list().unwrap());
+    assert!(
+        !shown.contains("JBSW") && !shown.contains("72, 101"),
+        "{shown}"
+    );
+}
