@@ -10,6 +10,7 @@ mod commands;
 mod failure;
 mod input;
 mod json;
+mod scans;
 mod unlock;
 
 use std::process::ExitCode;

@@ -1,30 +1,17 @@
 //! The `tessera` binary as scripts and people meet it: what it prints, and its exit status.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Output};
+
+use common::Run;
 
 fn tessera(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .output()
-        .expect("tessera runs")
+    Run::plain().run(args)
 }
 
 fn tessera_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tessera runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("tessera finishes")
+    Run::plain().stdin(stdin).run(args)
 }
 
 fn stdout(output: &Output) -> String {
@@ -50,15 +37,6 @@ fn oathtool(args: &[&str]) -> String {
         .expect("ASCII")
         .trim()
         .to_string()
-}
-
-/// Bad input: exit status 2, nothing on stdout, one line on stderr that contains `expected`.
-fn assert_refused(output: &Output, expected: &str) {
-    let message = stderr(output);
-    assert_eq!(output.status.code(), Some(2), "{message}");
-    assert_eq!(stdout(output), "");
-    assert_eq!(message.lines().count(), 1, "one line: {message}");
-    assert!(message.contains(expected), "'{expected}' in: {message}");
 }
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -210,18 +188,7 @@ fn inspect_prints_a_google_export_as_an_accounts_array() {
 
 #[test]
 fn inspect_names_the_missing_parts_of_a_batch() {
-    use tessera_core::link::migration::write_export_with_batch_id;
-    use tessera_core::{Account, Secret};
-    let accounts: Vec<Account> = (0..25)
-        .map(|n| {
-            Account::totp(
-                Some("Shop"),
-                &format!("user{n}"),
-                Secret::from_bytes(vec![n as u8 + 1; 10]).unwrap(),
-            )
-        })
-        .collect();
-    let links = write_export_with_batch_id(&accounts, 5).links;
+    let links = common::export_of_25_accounts();
     let all = json(&tessera(&["inspect", &links[0], &links[1], &links[2]]));
     assert_eq!(all["accounts"].as_array().unwrap().len(), 25);
     let output = tessera(&["inspect", &links[2], &links[0]]);
@@ -229,7 +196,7 @@ fn inspect_names_the_missing_parts_of_a_batch() {
     assert_eq!(some["accounts"].as_array().unwrap().len(), 15);
     assert_eq!(some["batch"]["missing"], serde_json::json!([1]));
     assert!(
-        stderr(&output).contains("part 2 of them is missing"),
+        stderr(&output).contains("this export has 3 QR codes and part 2 is missing"),
         "{}",
         stderr(&output)
     );
@@ -255,8 +222,8 @@ fn payloads_that_are_not_accounts_are_explained() {
         ),
     ];
     for (payload, expected) in cases {
-        assert_refused(&tessera(&["inspect", payload]), expected);
-        assert_refused(&tessera(&["code", "--uri", payload]), expected);
+        Run::plain().refused(&["inspect", payload], expected);
+        Run::plain().refused(&["code", "--uri", payload], expected);
     }
 }
 
@@ -278,14 +245,14 @@ fn bad_links_exit_2_with_one_line_that_says_what_to_do() {
         ("", "empty"),
     ];
     for (link, expected) in cases {
-        assert_refused(&tessera(&["inspect", link]), expected);
-        assert_refused(&tessera(&["code", "--uri", link]), expected);
+        Run::plain().refused(&["inspect", link], expected);
+        Run::plain().refused(&["code", "--uri", link], expected);
     }
 }
 
 #[test]
 fn code_refuses_an_export_and_points_to_inspect() {
-    assert_refused(&tessera(&["code", "--uri", EXPORT]), "tessera inspect");
+    Run::plain().refused(&["code", "--uri", EXPORT], "tessera inspect");
 }
 
 #[test]

@@ -2,82 +2,12 @@
 //! the real Secret Service that `scripts/test.sh` starts; "no key store" is a D-Bus address with
 //! nothing behind it.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-struct Run<'a> {
-    vault: &'a Path,
-    env: Vec<(&'a str, String)>,
-    stdin: Option<String>,
-}
-
-impl<'a> Run<'a> {
-    fn new(vault: &'a Path) -> Run<'a> {
-        Run {
-            vault,
-            env: Vec::new(),
-            stdin: None,
-        }
-    }
-
-    fn env(mut self, key: &'a str, value: &str) -> Run<'a> {
-        self.env.push((key, value.to_string()));
-        self
-    }
-
-    fn without_key_store(self) -> Run<'a> {
-        self.env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/tessera-test-bus",
-        )
-    }
-
-    fn stdin(mut self, text: &str) -> Run<'a> {
-        self.stdin = Some(text.to_string());
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
-        command
-            .args(args)
-            .env("TESSERA_VAULT", self.vault)
-            .env_remove("TESSERA_PASSWORD");
-        for (key, value) in &self.env {
-            command.env(key, value);
-        }
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("tessera runs");
-        let mut stdin = child.stdin.take().expect("stdin");
-        if let Some(text) = &self.stdin {
-            stdin.write_all(text.as_bytes()).expect("write stdin");
-        }
-        drop(stdin);
-        child.wait_with_output().expect("tessera finishes")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "tessera {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("UTF-8")
-    }
-
-    fn refused(&self, args: &[&str], expected: &str) -> String {
-        let output = self.run(args);
-        let message = String::from_utf8(output.stderr).expect("UTF-8");
-        assert_eq!(output.status.code(), Some(2), "tessera {args:?}: {message}");
-        assert!(message.contains(expected), "'{expected}' in: {message}");
-        message
-    }
-}
+use common::Run;
 
 fn vault_in(folder: &tempfile::TempDir) -> PathBuf {
     folder.path().join("vault.tessera")
@@ -116,18 +46,7 @@ fn init_add_list_and_code_with_the_device_key_store() {
 
 #[test]
 fn a_google_export_is_added_whole_or_not_at_all() {
-    use tessera_core::link::migration::write_export_with_batch_id;
-    use tessera_core::{Account, Secret};
-    let accounts: Vec<Account> = (0..25)
-        .map(|n| {
-            Account::totp(
-                Some("Shop"),
-                &format!("user{n}"),
-                Secret::from_bytes(vec![n as u8 + 1; 10]).unwrap(),
-            )
-        })
-        .collect();
-    let links = write_export_with_batch_id(&accounts, 5).links;
+    let links = common::export_of_25_accounts();
     let folder = tempfile::tempdir().unwrap();
     let path = vault_in(&folder);
     let tessera = Run::new(&path);
@@ -212,7 +131,7 @@ fn without_a_key_store_the_password_protects_the_vault_and_says_so() {
     assert!(!path.exists(), "a refused init leaves no file");
 
     let output = tessera
-        .clone_with("TESSERA_PASSWORD", "hunter2 is weak")
+        .env("TESSERA_PASSWORD", "hunter2 is weak")
         .run(&["init", "--password"]);
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{message}");
@@ -220,11 +139,11 @@ fn without_a_key_store_the_password_protects_the_vault_and_says_so() {
     assert!(message.contains("Argon2id, 64 MiB"), "{message}");
 
     tessera
-        .clone_with("TESSERA_PASSWORD", "hunter2 is weak")
+        .env("TESSERA_PASSWORD", "hunter2 is weak")
         .ok(&["add", GITHUB]);
     let before = file_bytes(&path);
     tessera
-        .clone_with("TESSERA_PASSWORD", "hunter3 is weak")
+        .env("TESSERA_PASSWORD", "hunter3 is weak")
         .refused(&["list"], "wrong password");
     tessera.refused(&["list"], "--password-stdin");
     assert_eq!(
@@ -298,16 +217,4 @@ fn the_default_vault_is_in_the_apps_data_folder() {
             .join("app.tessera.authenticator/vault.tessera")
             .exists()
     );
-}
-
-impl<'a> Run<'a> {
-    fn clone_with(&self, key: &'a str, value: &str) -> Run<'a> {
-        let mut env = self.env.clone();
-        env.push((key, value.to_string()));
-        Run {
-            vault: self.vault,
-            env,
-            stdin: self.stdin.clone(),
-        }
-    }
 }

@@ -1,11 +1,10 @@
 //! `tessera add`: accounts from a link or a Google Authenticator export, all or none.
 
-use tessera_core::link::migration::ExportBatch;
+use tessera_core::Account;
 use tessera_core::vault::{Details, Duplicates};
-use tessera_core::{Scanned, read_scanned};
 
 use crate::failure::Failure;
-use crate::input;
+use crate::scans::{Scans, missing_parts};
 use crate::unlock::{VaultOptions, vault_failure};
 
 /// Arguments of `tessera add`.
@@ -22,42 +21,24 @@ pub struct Args {
 
 /// Adds the accounts and prints each with its number.
 pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
-    let mut accounts = Vec::new();
-    let mut parts = Vec::new();
-    for argument in &args.links {
-        match read_scanned(&input::link(argument)?)? {
-            Scanned::Account(parsed) => {
-                for warning in &parsed.warnings {
-                    eprintln!("tessera: warning: {warning}");
-                }
-                accounts.push(parsed.account);
-            }
-            Scanned::Export(part) => parts.push(part),
-        }
+    let scans = Scans::read(&args.links)?;
+    scans.warn();
+    if let Some(missing) = scans.batches.iter().find_map(missing_parts) {
+        return Err(Failure::bad_input(format!(
+            "{missing}: give every part, so that no account is left behind; nothing was added"
+        )));
     }
-    for batch in ExportBatch::gather(parts)? {
-        let missing = batch.missing();
-        if !missing.is_empty() {
-            let named: Vec<String> = missing
-                .iter()
-                .map(|index| (index + 1).to_string())
-                .collect();
-            return Err(Failure::bad_input(format!(
-                "this export has {} QR codes and part {} is missing: give every part, so that no account is left behind; nothing was added",
-                batch.size(),
-                named.join(", ")
-            )));
-        }
-        for part in batch.parts() {
-            for entry in &part.unusable {
-                eprintln!(
-                    "tessera: warning: '{}' is left out: {}",
-                    entry.label, entry.reason
-                );
-            }
-        }
-        accounts.extend(batch.accounts().cloned());
-    }
+    let mut accounts: Vec<Account> = scans
+        .accounts
+        .into_iter()
+        .map(|parsed| parsed.account)
+        .collect();
+    accounts.extend(
+        scans
+            .batches
+            .iter()
+            .flat_map(|batch| batch.accounts().cloned()),
+    );
     if accounts.is_empty() {
         return Err(Failure::bad_input(
             "the export holds no account Tessera can use: nothing was added",

@@ -1,11 +1,8 @@
 //! `tessera inspect`: what a link or QR payload holds, as JSON.
 
-use tessera_core::link::migration::ExportBatch;
-use tessera_core::{Scanned, read_scanned};
-
 use crate::failure::Failure;
-use crate::input;
 use crate::json::{AccountJson, ExportJson};
+use crate::scans::{Scans, missing_parts};
 
 /// Arguments of `tessera inspect`.
 #[derive(clap::Args)]
@@ -18,54 +15,24 @@ pub struct Args {
 
 /// Prints one account as a JSON object, or an export as an object with an `accounts` array.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let mut accounts = Vec::new();
-    let mut parts = Vec::new();
-    for argument in &args.links {
-        match read_scanned(&input::link(argument)?)? {
-            Scanned::Account(parsed) => accounts.push(parsed),
-            Scanned::Export(part) => parts.push(part),
-        }
-    }
-    match (accounts.len(), parts.is_empty()) {
-        (1, true) => {
-            let parsed = &accounts[0];
-            for warning in &parsed.warnings {
-                eprintln!("tessera: warning: {warning}");
-            }
-            print_json(&AccountJson::from(&parsed.account))
-        }
-        (0, false) => {
-            let mut batches = ExportBatch::gather(parts)?;
-            if batches.len() > 1 {
-                return Err(Failure::bad_input(
-                    "these QR codes come from different Google Authenticator exports: inspect one export at a time",
-                ));
-            }
-            let batch = batches.remove(0);
-            let missing = batch.missing();
-            if !missing.is_empty() {
-                let named: Vec<String> = missing
-                    .iter()
-                    .map(|index| (index + 1).to_string())
-                    .collect();
+    let mut scans = Scans::read(&args.links)?;
+    scans.warn();
+    match (scans.accounts.len(), scans.batches.len()) {
+        (1, 0) => print_json(&AccountJson::from(&scans.accounts[0].account)),
+        (0, 1) => {
+            let batch = scans.batches.remove(0);
+            if let Some(missing) = missing_parts(&batch) {
                 eprintln!(
-                    "tessera: warning: this export has {} QR codes and part {} of them is missing: add the missing links to see every account",
-                    batch.size(),
-                    named.join(", ")
+                    "tessera: warning: {missing}: add the missing links to see every account"
                 );
-            }
-            for part in batch.parts() {
-                for entry in &part.unusable {
-                    eprintln!(
-                        "tessera: warning: '{}' cannot be used: {}",
-                        entry.label, entry.reason
-                    );
-                }
             }
             print_json(&ExportJson::from(&batch))
         }
+        (0, _) => Err(Failure::bad_input(
+            "these QR codes come from different Google Authenticator exports: inspect one export at a time",
+        )),
         _ => Err(Failure::bad_input(
-            "give one account link, or the links of one Google Authenticator export, not a mix",
+            "give one account link, or the links of one Google Authenticator export, not several accounts or a mix",
         )),
     }
 }

@@ -1,7 +1,7 @@
 //! What the user does with accounts in an unlocked vault: add, list, edit, reorder, remove to
 //! the trash and restore, advance a counter, and read the codes.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::entry::{AccountId, Details, Edit, Entry, TrashedEntry};
 use super::{TRASH_DAYS, Vault, VaultError, now, record};
@@ -79,11 +79,8 @@ impl Vault {
         }
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
-        let storage = |error| super::database::from_sqlite(error, &path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage)?;
+        let storage = super::database::failed(&path);
+        let transaction = super::database::begin_write(&mut self.connection, &path)?;
         let mut ids = Vec::with_capacity(accounts.len());
         let time = now();
         for (account, details) in &accounts {
@@ -93,13 +90,13 @@ impl Vault {
                     [],
                     |row| row.get(0),
                 )
-                .map_err(&storage)?;
+                .map_err(storage)?;
             transaction
                 .execute(
                     "INSERT INTO accounts (position, sealed, sealed_version, created_at, updated_at) VALUES (?1, x'', ?2, ?3, ?3)",
                     params![position, super::SCHEMA_VERSION, time],
                 )
-                .map_err(&storage)?;
+                .map_err(storage)?;
             let id = transaction.last_insert_rowid();
             let sealed = key.seal(
                 &record::encode(account, details),
@@ -110,10 +107,10 @@ impl Vault {
                     "UPDATE accounts SET sealed = ?1 WHERE id = ?2",
                     params![sealed, id],
                 )
-                .map_err(&storage)?;
+                .map_err(storage)?;
             ids.push(id);
         }
-        transaction.commit().map_err(&storage)?;
+        transaction.commit().map_err(storage)?;
         Ok(ids)
     }
 
@@ -177,11 +174,8 @@ impl Vault {
     /// named.
     pub fn reorder(&mut self, order: &[AccountId]) -> Result<(), VaultError> {
         let path = self.path.clone();
-        let storage = |error| super::database::from_sqlite(error, &path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage)?;
+        let storage = super::database::failed(&path);
+        let transaction = super::database::begin_write(&mut self.connection, &path)?;
         let current: Vec<AccountId> = {
             let mut statement = transaction
                 .prepare("SELECT id FROM accounts WHERE removed_at IS NULL ORDER BY position, id")
@@ -316,11 +310,8 @@ impl Vault {
     ) -> Result<(Entry, ()), VaultError> {
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
-        let storage = |error| super::database::from_sqlite(error, &path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage)?;
+        let storage = super::database::failed(&path);
+        let transaction = super::database::begin_write(&mut self.connection, &path)?;
         let (mut account, mut details) =
             open_row(&transaction, &vault_id, &key, id).map_err(|error| match error {
                 RowError::Missing => VaultError::AccountNotFound(id),
@@ -361,7 +352,7 @@ impl Vault {
             .prepare(&format!(
                 "SELECT id, sealed, sealed_version, removed_at FROM accounts WHERE {condition}"
             ))
-            .map_err(&storage)?;
+            .map_err(storage)?;
         let rows = statement
             .query_map([], |row| {
                 Ok((
@@ -371,10 +362,10 @@ impl Vault {
                     row.get::<_, Option<i64>>(3)?,
                 ))
             })
-            .map_err(&storage)?;
+            .map_err(storage)?;
         let mut read = Vec::new();
         for row in rows {
-            let (id, sealed, version, removed_at) = row.map_err(&storage)?;
+            let (id, sealed, version, removed_at) = row.map_err(storage)?;
             let opened = self
                 .key
                 .open(&sealed, &account_context(&self.vault_id, id, version))

@@ -54,10 +54,10 @@ pub fn open_existing(path: &Path) -> Result<Connection, VaultError> {
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|error| from_sqlite(error, path))?;
+    .map_err(failed(path))?;
     connection
         .busy_timeout(BUSY_TIMEOUT)
-        .map_err(|error| from_sqlite(error, path))?;
+        .map_err(failed(path))?;
     let (application_id, version) = header(&connection, path)?;
     if application_id != APPLICATION_ID {
         return Err(VaultError::NotAVault(path.display().to_string()));
@@ -91,10 +91,10 @@ pub fn create_new(path: &Path) -> Result<Connection, VaultError> {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|error| from_sqlite(error, path))?;
+    .map_err(failed(path))?;
     connection
         .busy_timeout(BUSY_TIMEOUT)
-        .map_err(|error| from_sqlite(error, path))?;
+        .map_err(failed(path))?;
     configure(&connection, path)?;
     migrate(&connection, 0, path)?;
     Ok(connection)
@@ -104,15 +104,15 @@ fn header(connection: &Connection, path: &Path) -> Result<(i64, i64), VaultError
     let read = |pragma: &str| {
         connection.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get::<_, i64>(0))
     };
-    let application_id = read("application_id").map_err(|error| from_sqlite(error, path))?;
-    let version = read("user_version").map_err(|error| from_sqlite(error, path))?;
+    let application_id = read("application_id").map_err(failed(path))?;
+    let version = read("user_version").map_err(failed(path))?;
     Ok((application_id, version))
 }
 
 fn configure(connection: &Connection, path: &Path) -> Result<(), VaultError> {
     let mode: String = connection
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(|error| from_sqlite(error, path))?;
+        .map_err(failed(path))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(VaultError::Storage(format!(
             "the vault's folder does not allow a write-ahead log (mode {mode})"
@@ -122,7 +122,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), VaultError> {
         .execute_batch(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
         )
-        .map_err(|error| from_sqlite(error, path))
+        .map_err(failed(path))
 }
 
 fn migrate(connection: &Connection, from: i64, path: &Path) -> Result<(), VaultError> {
@@ -136,6 +136,22 @@ fn migrate(connection: &Connection, from: i64, path: &Path) -> Result<(), VaultE
         }
     }
     Ok(())
+}
+
+/// Starts a write with `BEGIN IMMEDIATE`: the write lock is taken at once, so two programs
+/// writing the same vault wait for each other instead of failing halfway.
+pub fn begin_write<'c>(
+    connection: &'c mut Connection,
+    path: &Path,
+) -> Result<rusqlite::Transaction<'c>, VaultError> {
+    connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(failed(path))
+}
+
+/// Turns SQLite errors about the file at `path` into vault errors.
+pub fn failed(path: &Path) -> impl Fn(rusqlite::Error) -> VaultError + Copy + '_ {
+    move |error| from_sqlite(error, path)
 }
 
 /// What a SQLite error means to the user.

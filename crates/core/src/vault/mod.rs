@@ -170,8 +170,8 @@ impl Vault {
         LockedVault::open(&self.path)
     }
 
-    fn storage(&self) -> impl Fn(rusqlite::Error) -> VaultError + '_ {
-        move |error| database::from_sqlite(error, &self.path)
+    fn storage(&self) -> impl Fn(rusqlite::Error) -> VaultError + Copy + '_ {
+        database::failed(&self.path)
     }
 }
 

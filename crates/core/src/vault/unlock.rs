@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::key_store::{KeyStore, KeyStoreError};
 use super::seal::Key;
@@ -69,7 +69,7 @@ impl LockedVault {
                 row.get::<_, String>(0)
             })
             .optional()
-            .map_err(|error| database::from_sqlite(error, path))?
+            .map_err(database::failed(path))?
             .ok_or_else(|| VaultError::Damaged(path.display().to_string()))?;
         Ok(LockedVault {
             connection,
@@ -167,10 +167,14 @@ fn slot_key(credential: &Credential<'_>, params: &[u8]) -> Result<SlotKey, Vault
     }
 }
 
+/// A slot row as stored, with its kind as written (a newer Tessera may have written a kind this
+/// one does not know).
 struct StoredSlot {
     id: SlotId,
+    kind: String,
     params: Vec<u8>,
     wrapped: Vec<u8>,
+    created_at: i64,
 }
 
 fn stored_slots(
@@ -178,61 +182,43 @@ fn stored_slots(
     path: &Path,
     kind: Option<SlotKind>,
 ) -> Result<Vec<StoredSlot>, VaultError> {
-    let storage = |error| database::from_sqlite(error, path);
+    let storage = database::failed(path);
     let mut statement = connection
-        .prepare("SELECT id, kind, params, wrapped_key FROM slots ORDER BY id")
+        .prepare("SELECT id, kind, params, wrapped_key, created_at FROM slots ORDER BY id")
         .map_err(storage)?;
     let rows = statement
         .query_map([], |row| {
-            Ok((
-                row.get::<_, SlotId>(0)?,
-                row.get::<_, String>(1)?,
-                row.get(2)?,
-                row.get(3)?,
-            ))
+            Ok(StoredSlot {
+                id: row.get(0)?,
+                kind: row.get(1)?,
+                params: row.get(2)?,
+                wrapped: row.get(3)?,
+                created_at: row.get(4)?,
+            })
         })
         .map_err(storage)?;
     let mut slots = Vec::new();
     for row in rows {
-        let (id, stored_kind, params, wrapped) = row.map_err(storage)?;
-        if kind.is_none_or(|kind| kind.name() == stored_kind) {
-            slots.push(StoredSlot {
-                id,
-                params,
-                wrapped,
-            });
+        let slot = row.map_err(storage)?;
+        if kind.is_none_or(|kind| kind.name() == slot.kind) {
+            slots.push(slot);
         }
     }
     Ok(slots)
 }
 
+/// The slots this version knows; one of a kind from a newer Tessera is left alone, unlisted.
 fn list_slots(connection: &Connection, path: &Path) -> Result<Vec<Slot>, VaultError> {
-    let storage = |error| database::from_sqlite(error, path);
-    let mut statement = connection
-        .prepare("SELECT id, kind, created_at FROM slots ORDER BY id")
-        .map_err(storage)?;
-    let rows = statement
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, SlotId>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-            ))
+    Ok(stored_slots(connection, path, None)?
+        .into_iter()
+        .filter_map(|slot| {
+            Some(Slot {
+                id: slot.id,
+                kind: SlotKind::from_name(&slot.kind)?,
+                created_at: slot.created_at,
+            })
         })
-        .map_err(storage)?;
-    let mut slots = Vec::new();
-    for row in rows {
-        let (id, kind, created_at) = row.map_err(storage)?;
-        // A slot of a kind from a newer Tessera is left alone, and not listed as usable.
-        if let Some(kind) = SlotKind::from_name(&kind) {
-            slots.push(Slot {
-                id,
-                kind,
-                created_at,
-            });
-        }
-    }
-    Ok(slots)
+        .collect())
 }
 
 impl Vault {
@@ -246,7 +232,7 @@ impl Vault {
                     "INSERT INTO vault (id, vault_id, created_at) VALUES (1, ?1, ?2)",
                     params![vault_id, now()],
                 )
-                .map_err(|error| database::from_sqlite(error, path))?;
+                .map_err(database::failed(path))?;
             let mut vault = Vault {
                 connection,
                 path: path.to_path_buf(),
@@ -272,11 +258,8 @@ impl Vault {
     /// Adds a way of unlocking. The accounts are not touched.
     pub fn add_slot(&mut self, slot: NewSlot<'_>) -> Result<AddedSlot, VaultError> {
         let path = self.path.clone();
-        let storage = |error| database::from_sqlite(error, &path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage)?;
+        let storage = database::failed(&path);
+        let transaction = database::begin_write(&mut self.connection, &path)?;
         let id: SlotId = transaction
             .query_row("SELECT coalesce(max(id), 0) + 1 FROM slots", [], |row| {
                 row.get(0)
@@ -332,11 +315,8 @@ impl Vault {
         key_store: Option<&dyn KeyStore>,
     ) -> Result<(), VaultError> {
         let path = self.path.clone();
-        let storage = |error| database::from_sqlite(error, &path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage)?;
+        let storage = database::failed(&path);
+        let transaction = database::begin_write(&mut self.connection, &path)?;
         let found: Option<(String, Vec<u8>)> = transaction
             .query_row(
                 "SELECT kind, params FROM slots WHERE id = ?1",
