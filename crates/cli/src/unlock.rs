@@ -80,9 +80,6 @@ impl VaultOptions {
                 device_problem.unwrap_or_else(|| VaultError::no_slot_of_kind(wanted, &kinds)),
             ));
         }
-        if let Some(problem) = &device_problem {
-            eprintln!("tessera: warning: {problem}");
-        }
         let what = if self.recovery {
             "recovery code"
         } else {

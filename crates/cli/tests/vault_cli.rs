@@ -218,3 +218,24 @@ fn the_default_vault_is_in_the_apps_data_folder() {
             .exists()
     );
 }
+
+#[test]
+fn a_password_can_be_added_and_changed_from_scripts() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path);
+    tessera.ok(&["init"]);
+    tessera
+        .env("TESSERA_NEW_PASSWORD", "first one")
+        .ok(&["slots", "add-password"]);
+    tessera
+        .stdin("second one\n")
+        .ok(&["--password-stdin", "slots", "change-password"]);
+    let elsewhere = Run::new(&path).without_key_store();
+    elsewhere
+        .env("TESSERA_PASSWORD", "first one")
+        .refused(&["list"], "wrong password");
+    elsewhere
+        .env("TESSERA_PASSWORD", "second one")
+        .ok(&["list"]);
+}

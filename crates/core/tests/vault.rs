@@ -660,3 +660,31 @@ fn debug_output_shows_no_secret() {
         "{shown}"
     );
 }
+
+#[test]
+fn changing_the_password_keeps_the_accounts_and_retires_the_old_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    vault
+        .add(
+            account("A", "a", "JBSWY3DPEHPK3PXP"),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap();
+    let slot = vault.slots().unwrap()[0].id;
+    vault
+        .change_password(slot, "a better passphrase", quick())
+        .unwrap();
+    assert_eq!(
+        vault.change_password(99, "x", quick()),
+        Err(VaultError::SlotNotFound(99))
+    );
+    drop(vault);
+    assert_eq!(unlock(&path).unwrap_err(), VaultError::WrongPassword);
+    let vault = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Password("a better passphrase"))
+        .unwrap();
+    assert_eq!(names(&vault), vec!["a"]);
+}

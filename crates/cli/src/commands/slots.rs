@@ -14,6 +14,11 @@ pub enum SlotsCommand {
     List,
     /// Add a password (asked for; or the next line of --password-stdin, or TESSERA_NEW_PASSWORD).
     AddPassword,
+    /// Change the password of a password slot (the only one, unless a number is given).
+    ChangePassword {
+        /// The slot's number (see tessera slots list).
+        id: Option<i64>,
+    },
     /// Add a recovery code, printed once: write it down and keep it safe.
     AddRecovery,
     /// Add this device's key store, so the vault opens without a password.
@@ -42,6 +47,34 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
                 .add_slot(NewSlot::Password(&password, calibrated()?))
                 .map_err(vault_failure)?;
             println!("added slot {}\tpassword", added.id);
+        }
+        SlotsCommand::ChangePassword { id } => {
+            let passwords: Vec<i64> = vault
+                .slots()
+                .map_err(vault_failure)?
+                .iter()
+                .filter(|slot| slot.kind == SlotKind::Password)
+                .map(|slot| slot.id)
+                .collect();
+            let id = match (id, passwords.as_slice()) {
+                (Some(id), _) => id,
+                (None, [only]) => *only,
+                (None, []) => {
+                    return Err(Failure::bad_input(
+                        "the vault has no password: add one with 'tessera slots add-password'",
+                    ));
+                }
+                (None, _) => {
+                    return Err(Failure::bad_input(
+                        "the vault has several passwords: say which slot to change (see 'tessera slots list')",
+                    ));
+                }
+            };
+            let password = new_password(options, "TESSERA_NEW_PASSWORD")?;
+            vault
+                .change_password(id, &password, calibrated()?)
+                .map_err(vault_failure)?;
+            println!("changed slot {id}\tpassword");
         }
         SlotsCommand::AddRecovery => {
             let added = vault.add_slot(NewSlot::Recovery).map_err(vault_failure)?;

@@ -307,6 +307,35 @@ impl Vault {
         Ok(AddedSlot { id, recovery_code })
     }
 
+    /// Changes the password of a password slot: the vault key is wrapped again under the new
+    /// password, in place; the accounts are not touched.
+    pub fn change_password(
+        &mut self,
+        id: SlotId,
+        new_password: &str,
+        params: PasswordParams,
+    ) -> Result<(), VaultError> {
+        let path = self.path.clone();
+        let storage = database::failed(&path);
+        let slot_key = password::derive(new_password, &params)
+            .map_err(|_| VaultError::Storage("bad Argon2 parameters".into()))?;
+        let wrapped = slot_key.seal(
+            self.key.as_bytes(),
+            &wrap_context(&self.vault_id, id, SlotKind::Password),
+        )?;
+        let transaction = database::begin_write(&mut self.connection, &path)?;
+        let changed = transaction
+            .execute(
+                "UPDATE slots SET params = ?1, wrapped_key = ?2 WHERE id = ?3 AND kind = ?4",
+                params![params.to_bytes(), wrapped, id, SlotKind::Password.name()],
+            )
+            .map_err(storage)?;
+        if changed == 0 {
+            return Err(VaultError::SlotNotFound(id));
+        }
+        transaction.commit().map_err(storage)
+    }
+
     /// Removes a slot. The last slot cannot be removed. A device slot's key is deleted from the
     /// key store given (if none is given, it stays there, unused).
     pub fn remove_slot(
