@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 base_setup
-apt_packages oathtool dbus gnome-keyring
+apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools
 
 say "Checking formatting (cargo fmt)"
 cargo fmt --all -- --check
@@ -20,5 +20,6 @@ scripts/with-keyring.sh cargo test --workspace
 say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
 scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
+cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
 
 say "Everything passed in $(( $(date +%s) - started )) s"

@@ -47,8 +47,11 @@ enum Command {
     /// List, add or remove the ways the vault can be unlocked.
     #[command(subcommand)]
     Slots(commands::slots::SlotsCommand),
-    /// Show what a link or QR payload holds, as JSON (including the secret).
+    /// Show what a link, QR payload or picture holds, as JSON (including the secret).
     Inspect(commands::inspect::Args),
+    /// Read QR codes from pictures, or draw one for a link.
+    #[command(subcommand)]
+    Qr(commands::qr::QrCommand),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Trash(command) => commands::manage::trash(command, vault),
         Command::Slots(command) => commands::slots::run(command, vault),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Qr(command) => commands::qr::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,11 @@ use tessera_core::link::ParsedLink;
 use tessera_core::link::migration::ExportBatch;
 use tessera_core::{Scanned, read_scanned};
 
+use std::path::Path;
+
+use tessera_core::qr;
+
+use crate::commands::qr::read_picture;
 use crate::failure::Failure;
 use crate::input;
 
@@ -17,14 +22,17 @@ pub struct Scans {
 }
 
 impl Scans {
-    /// Reads every argument (a link, or `-` for standard input).
+    /// Reads every argument: a link, `-` for a link on standard input, or a picture file whose
+    /// QR codes hold links.
     pub fn read(arguments: &[String]) -> Result<Scans, Failure> {
         let mut accounts = Vec::new();
         let mut parts = Vec::new();
         for argument in arguments {
-            match read_scanned(&input::link(argument)?)? {
-                Scanned::Account(parsed) => accounts.push(parsed),
-                Scanned::Export(part) => parts.push(part),
+            for payload in payloads(argument)? {
+                match read_scanned(&payload)? {
+                    Scanned::Account(parsed) => accounts.push(parsed),
+                    Scanned::Export(part) => parts.push(part),
+                }
             }
         }
         Ok(Scans {
@@ -49,6 +57,42 @@ impl Scans {
             }
         }
     }
+}
+
+/// The payloads an argument stands for: the link itself, or the texts of a picture's codes.
+fn payloads(argument: &str) -> Result<Vec<String>, Failure> {
+    let path = Path::new(argument);
+    let looks_like_link = argument.contains("://") || argument.starts_with("otpauth");
+    let looks_like_picture = path.extension().is_some_and(|extension| {
+        ["png", "jpg", "jpeg", "webp", "gif", "bmp"]
+            .contains(&extension.to_ascii_lowercase().to_str().unwrap_or(""))
+    });
+    if !looks_like_link && looks_like_picture && !path.exists() {
+        return Err(Failure::bad_input(format!(
+            "there is no picture at {argument}: check the path"
+        )));
+    }
+    if argument == "-" || looks_like_link || !path.is_file() {
+        return Ok(vec![input::link(argument)?]);
+    }
+    let bytes = read_picture(path).map_err(Failure::bad_input)?;
+    let codes = qr::decode_picture(&bytes)
+        .map_err(|error| Failure::bad_input(format!("{argument}: {error}")))?;
+    if codes.is_empty() {
+        return Err(Failure::bad_input(format!(
+            "no QR code was found in {argument}: crop the picture to the code, or take it again with the code sharp and well lit"
+        )));
+    }
+    codes
+        .into_iter()
+        .map(|code| {
+            code.text.ok_or_else(|| {
+                Failure::bad_input(format!(
+                    "the QR code in {argument} holds binary data, not a link"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// "this export has 3 QR codes and part 2 is missing", or `None` when every part is there.

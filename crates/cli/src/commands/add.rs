@@ -10,8 +10,8 @@ use crate::unlock::{VaultOptions, vault_failure};
 /// Arguments of `tessera add`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// An otpauth:// link, or every link of a Google Authenticator export; - reads one link from
-    /// standard input.
+    /// An otpauth:// link, every link of a Google Authenticator export, or pictures of their QR
+    /// codes (screenshots, photos); - reads one link from standard input.
     #[arg(value_name = "LINK", required = true)]
     links: Vec<String>,
     /// Add an account even if the vault already has it.

@@ -6,4 +6,5 @@ pub mod init;
 pub mod inspect;
 pub mod list;
 pub mod manage;
+pub mod qr;
 pub mod slots;
