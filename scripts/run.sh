@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs Tessera. Until the desktop app exists, this builds the command-line tool and shows its help.
-# Usage: scripts/run.sh [tessera arguments...]
+# Runs Tessera: builds the UI and the desktop app, then starts the app.
+# With arguments, runs the command-line tool instead: scripts/run.sh list, scripts/run.sh code github.
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 base_setup
-say "Building the tessera command-line tool"
-cargo build --release --quiet -p tessera-cli
-if [ $# -eq 0 ]; then set -- --help; fi
-exec target/release/tessera "$@"
+if [ $# -gt 0 ]; then
+  say "Building the tessera command-line tool"
+  cargo build --release --quiet -p tessera-cli
+  exec target/release/tessera "$@"
+fi
+app_setup
+say "Building the desktop app"
+cargo build --release --quiet -p tessera-app --features custom-protocol
+say "Starting Tessera"
+exec target/release/tessera-app

@@ -42,3 +42,22 @@ base_setup() {
   apt_packages build-essential pkg-config python3
   rust_toolchain
 }
+
+# app_setup: what building the desktop app needs (Tauri 2 on WebKitGTK), and the UI's packages.
+app_setup() {
+  apt_packages libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libxdo-dev nodejs npm
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    say "Installing the UI's npm packages"
+    npm --prefix ui ci --no-audit --no-fund --loglevel=error
+  fi
+  say "Building the UI"
+  npm --prefix ui run build --silent
+}
+
+# cargo_tool NAME: installs a Rust tool with cargo when it is missing.
+cargo_tool() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    say "Installing $1 (cargo install)"
+    cargo install --locked --quiet "$1"
+  fi
+}

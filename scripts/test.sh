@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 base_setup
-apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools
+apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver
+app_setup
+cargo_tool tauri-driver
 
 say "Checking formatting (cargo fmt)"
 cargo fmt --all -- --check
@@ -14,8 +16,14 @@ cargo fmt --all -- --check
 say "Linting (cargo clippy)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session"
-scripts/with-keyring.sh cargo test --workspace
+say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, under Xvfb"
+scripts/with-keyring.sh xvfb-run -a cargo test --workspace
+
+say "Testing the UI's logic (Vitest)"
+npm --prefix ui test --silent
+
+say "Driving the built app (tauri-driver, WebKitWebDriver, Xvfb)"
+tests/e2e/run.sh
 
 say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes

@@ -114,6 +114,17 @@ impl Vault {
         Ok(ids)
     }
 
+    /// The account already in the vault that `account` duplicates (same secret, kind, algorithm
+    /// and digits at the same issuer and name), if any.
+    pub fn find_duplicate(&self, account: &Account) -> Result<Option<AccountId>, VaultError> {
+        Ok(self
+            .list()?
+            .entries
+            .iter()
+            .find(|entry| same_account(&entry.account, account))
+            .map(|entry| entry.id))
+    }
+
     /// The accounts in the user's order (not those in the trash).
     pub fn list(&self) -> Result<Listing, VaultError> {
         let mut listing = Listing::default();

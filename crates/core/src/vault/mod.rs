@@ -25,7 +25,7 @@ pub use database::SCHEMA_VERSION;
 pub use entry::{AccountId, Details, Edit, Entry, TrashedEntry};
 pub use key_store::{KeyStore, KeyStoreError};
 pub use slots::{Credential, Slot, SlotId, SlotKind};
-pub use unlock::{AddedSlot, LockedVault, NewSlot, default_path};
+pub use unlock::{APP_IDENTIFIER, AddedSlot, LockedVault, NewSlot, VAULT_FILE, default_path};
 
 use crate::account::AccountError;
 use seal::Key;

@@ -1,0 +1,39 @@
+//! The commands the web UI may call: thin layers over tessera-core, one file per screen's needs.
+
+mod accounts;
+mod codes;
+mod import;
+mod manual;
+mod settings;
+
+/// Every command, for the invoke handler.
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    tauri::generate_handler![
+        accounts::list_accounts,
+        accounts::edit_account,
+        accounts::move_account,
+        accounts::remove_account,
+        accounts::undo_remove,
+        codes::current_codes,
+        codes::next_hotp_code,
+        codes::copy_code,
+        import::preview_link,
+        import::preview_clipboard,
+        import::preview_picture,
+        import::confirm_import,
+        manual::check_manual,
+        manual::add_manual,
+        settings::settings,
+        settings::set_settings,
+        settings::about,
+    ]
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}

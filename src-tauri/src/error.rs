@@ -1,0 +1,90 @@
+//! Errors as the web UI receives them: a code that names a message in the catalogues
+//! (`error.<code>`), and the words from the input that the message may quote. Never a secret.
+
+use serde::Serialize;
+use tessera_core::link::ExportError;
+use tessera_core::qr::QrError;
+use tessera_core::{LinkError, SecretError, VaultError};
+
+/// An error for the web UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppError {
+    /// The catalogue key, without the `error.` prefix.
+    pub code: &'static str,
+    /// Words the message may quote.
+    pub detail: Option<String>,
+}
+
+impl AppError {
+    /// An error with a code and no detail.
+    pub fn new(code: &'static str) -> AppError {
+        AppError { code, detail: None }
+    }
+
+    /// An error with a code and words to quote.
+    pub fn with(code: &'static str, detail: impl ToString) -> AppError {
+        AppError {
+            code,
+            detail: Some(detail.to_string()),
+        }
+    }
+}
+
+impl From<VaultError> for AppError {
+    fn from(error: VaultError) -> AppError {
+        match &error {
+            VaultError::WrongPassword
+            | VaultError::WrongRecoveryCode
+            | VaultError::NotARecoveryCode => AppError::new("wrong_password"),
+            VaultError::AccountNotFound(_)
+            | VaultError::SlotNotFound(_)
+            | VaultError::NotFound(_) => AppError::new("not_found"),
+            VaultError::Duplicate { label, .. } => AppError::with("duplicate", label),
+            VaultError::NotAVault(_)
+            | VaultError::Damaged(_)
+            | VaultError::UnreadableAccount(_) => AppError::new("vault_damaged"),
+            VaultError::NewerVersion { .. } => AppError::new("vault_newer"),
+            VaultError::DiskFull => AppError::new("disk_full"),
+            VaultError::KeyStore(_)
+            | VaultError::KeyStoreEntryMissing
+            | VaultError::NoSlotOfKind { .. } => AppError::with("key_store", error),
+            _ => AppError::with("storage", error),
+        }
+    }
+}
+
+impl From<LinkError> for AppError {
+    fn from(error: LinkError) -> AppError {
+        match &error {
+            LinkError::NotAnAccount(_) => AppError::with("not_an_account", error),
+            // No detail: the message would quote a character of the secret.
+            LinkError::MissingSecret | LinkError::Secret(_) => AppError::new("bad_secret"),
+            LinkError::Digits(_) => AppError::with("bad_digits", error),
+            LinkError::Period(_) => AppError::with("bad_period", error),
+            LinkError::Counter(_) => AppError::with("bad_counter", error),
+            LinkError::Algorithm(_) => AppError::with("unknown_algorithm", error),
+            LinkError::UnknownType(_) => AppError::with("unknown_type", error),
+            LinkError::Export(_) => AppError::with("export_damaged", error),
+            LinkError::Empty | LinkError::NotText(_) => AppError::with("invalid_link", error),
+        }
+    }
+}
+
+impl From<ExportError> for AppError {
+    fn from(error: ExportError) -> AppError {
+        AppError::with("export_damaged", error)
+    }
+}
+
+impl From<SecretError> for AppError {
+    fn from(_: SecretError) -> AppError {
+        // No detail: the message would quote a character of the secret.
+        AppError::new("bad_secret")
+    }
+}
+
+impl From<QrError> for AppError {
+    fn from(error: QrError) -> AppError {
+        AppError::with("picture_unreadable", error)
+    }
+}

@@ -1,0 +1,49 @@
+//! The Tessera app: a Tauri 2 shell whose commands are thin layers over `tessera-core`.
+//!
+//! Each command parses its arguments, calls the core, and maps the result into a view for the web
+//! UI (`views.rs`) or an error with a catalogue code (`error.rs`). No secret crosses into
+//! JavaScript: accounts arrive without their keys, codes arrive with their validity window, and
+//! links on the clipboard or in pictures are read and kept in Rust until the user confirms them.
+//! The vault handle lives in Rust state (`state.rs`). Platform differences (the camera scanner,
+//! the phones' key stores) sit behind `cfg(mobile)`.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod error;
+mod settings;
+mod state;
+mod views;
+
+pub use error::AppError;
+pub use state::AppState;
+
+/// Adds Tessera's plugins, state and commands to a builder (`run` starts from the default one,
+/// the tests from Tauri's mock builder).
+pub fn configure<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
+    let builder = builder
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init());
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    builder.manage(state).invoke_handler(commands::handler())
+}
+
+/// Starts the app.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = configure(tauri::Builder::default(), AppState::default())
+        .setup(|app| {
+            use tauri::Manager;
+            let state = app.state::<AppState>();
+            state.open_at_start(app.handle());
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("Tessera could not start: {error}");
+        std::process::exit(1);
+    }
+}

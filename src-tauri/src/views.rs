@@ -1,0 +1,182 @@
+//! What the web UI receives and sends: plain data, never a secret.
+
+use serde::{Deserialize, Serialize};
+use tessera_core::vault::Entry;
+use tessera_core::{Account, Code, Kind};
+
+/// An account as the screens show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    pub id: i64,
+    pub issuer: Option<String>,
+    pub name: String,
+    pub kind: &'static str,
+    pub digits: usize,
+    pub period: Option<u32>,
+    pub group: Option<String>,
+    pub icon: Option<String>,
+    pub note: String,
+}
+
+impl From<&Entry> for AccountView {
+    fn from(entry: &Entry) -> AccountView {
+        AccountView {
+            id: entry.id,
+            issuer: entry.account.issuer().map(str::to_string),
+            name: entry.account.name.clone(),
+            kind: entry.account.kind.name(),
+            digits: entry.account.code_length(),
+            period: entry.account.kind.period(),
+            group: entry.details.group.clone(),
+            icon: entry.details.icon.clone(),
+            note: entry.details.note.clone(),
+        }
+    }
+}
+
+/// A code with its validity window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeView {
+    pub id: i64,
+    pub code: String,
+    pub next: Option<String>,
+    pub valid_from: Option<u64>,
+    pub valid_until: Option<u64>,
+}
+
+impl CodeView {
+    /// The code of a time-based account now, with the next period's code.
+    pub fn time_based(id: i64, account: &Account, now: u64) -> CodeView {
+        let code = account.code_at(now);
+        let next = code.valid_until.map(|until| account.code_at(until).text);
+        CodeView::from_code(id, code, next)
+    }
+
+    /// A code as it is (counter-based codes have no window and no next code).
+    pub fn from_code(id: i64, code: Code, next: Option<String>) -> CodeView {
+        CodeView {
+            id,
+            code: code.text,
+            next,
+            valid_from: code.valid_from,
+            valid_until: code.valid_until,
+        }
+    }
+}
+
+/// What an import would add.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub token: String,
+    pub accounts: Vec<PreviewAccount>,
+    pub warnings: Vec<String>,
+    pub unusable: Vec<Unusable>,
+    pub missing_parts: Vec<i32>,
+    pub parts_total: i32,
+}
+
+/// One account an import would add.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewAccount {
+    pub issuer: Option<String>,
+    pub name: String,
+    pub kind: &'static str,
+    pub digits: usize,
+    pub period: Option<u32>,
+    pub duplicate_of: Option<i64>,
+}
+
+/// An export entry that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unusable {
+    pub label: String,
+    pub reason: String,
+}
+
+/// The add-by-hand form.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualAccount {
+    pub issuer: String,
+    pub name: String,
+    pub secret: String,
+    pub kind: String,
+    pub algorithm: String,
+    pub digits: u8,
+    pub period: u32,
+    pub counter: u64,
+}
+
+impl std::fmt::Debug for ManualAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The form checked as the user types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualCheck {
+    pub error: Option<crate::AppError>,
+    pub first_code: Option<String>,
+}
+
+/// An edit of an account's name and details.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEdit {
+    #[serde(default, deserialize_with = "present")]
+    pub issuer: Option<Option<String>>,
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub icon: Option<Option<String>>,
+    pub note: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub group: Option<Option<String>>,
+}
+
+/// A field that is there (even as `null`) is `Some`; a field that is absent stays `None`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+/// Version and licences.
+#[derive(Clone, Debug, Serialize)]
+pub struct About {
+    pub version: &'static str,
+    pub licences: Vec<Licence>,
+}
+
+/// One dependency's licence.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Licence {
+    pub name: String,
+    pub version: String,
+    pub licence: String,
+}
+
+/// The kind named in the form.
+pub fn kind_of(form: &ManualAccount) -> Option<Kind> {
+    match form.kind.as_str() {
+        "totp" => Some(Kind::Totp {
+            period: form.period,
+        }),
+        "hotp" => Some(Kind::Hotp {
+            counter: form.counter,
+        }),
+        "steam" => Some(Kind::Steam {
+            period: form.period,
+        }),
+        _ => None,
+    }
+}

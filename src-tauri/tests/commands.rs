@@ -1,0 +1,263 @@
+//! The app's commands through Tauri's own IPC (`tauri::test`), on a real vault file: what the web
+//! UI gets back, and that no response ever carries a secret.
+
+use serde_json::{Value, json};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tessera_app_lib::AppState;
+use tessera_core::Vault;
+use tessera_core::vault::NewSlot;
+use tessera_core::vault::slots::password::PasswordParams;
+
+const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// The same secret as the JSON arrays serde would write for its bytes.
+const SECRET_BYTES: &str = "49,50,51,52,53,54,55,56,57,48";
+
+struct App {
+    _folder: tempfile::TempDir,
+    app: tauri::App<MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    responses: Vec<String>,
+}
+
+impl App {
+    fn new() -> App {
+        let folder = tempfile::tempdir().unwrap();
+        let (vault, _) = Vault::create(
+            &folder.path().join("vault.tessera"),
+            NewSlot::Password("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
+        )
+        .unwrap();
+        let state = AppState::default();
+        state.set_vault(vault);
+        let app = tessera_app_lib::configure(mock_builder(), state)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        App {
+            _folder: folder,
+            app,
+            webview,
+            responses: Vec::new(),
+        }
+    }
+
+    fn call(&mut self, command: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: command.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        let response = get_ipc_response(&self.webview, request)
+            .map(|body| body.deserialize::<Value>().unwrap());
+        let text = match &response {
+            Ok(value) | Err(value) => value.to_string(),
+        };
+        self.responses.push(format!("{command}: {text}"));
+        response
+    }
+
+    fn ok(&mut self, command: &str, args: Value) -> Value {
+        self.call(command, args)
+            .unwrap_or_else(|error| panic!("{command}: {error}"))
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = &self.app;
+        for response in &self.responses {
+            assert!(
+                !response.contains(SECRET) && !response.contains(&SECRET.to_lowercase()),
+                "a secret in {response}"
+            );
+            assert!(
+                !response.replace(' ', "").contains(SECRET_BYTES),
+                "secret bytes in {response}"
+            );
+        }
+    }
+}
+
+fn link(issuer: &str, name: &str) -> String {
+    format!("otpauth://totp/{issuer}:{name}?secret={SECRET}&issuer={issuer}&digits=8")
+}
+
+#[test]
+fn a_pasted_link_is_previewed_then_added_and_its_codes_arrive_with_their_window() {
+    let mut app = App::new();
+    let preview = app.ok("preview_link", json!({"text": link("GitHub", "octocat")}));
+    assert_eq!(preview["accounts"][0]["issuer"], "GitHub");
+    assert_eq!(preview["accounts"][0]["duplicateOf"], Value::Null);
+    assert_eq!(
+        app.ok("list_accounts", json!({})),
+        json!([]),
+        "a preview adds nothing"
+    );
+    let ids = app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(ids, json!([1]));
+    let accounts = app.ok("list_accounts", json!({}));
+    assert_eq!(accounts[0]["name"], "octocat");
+    assert_eq!(accounts[0]["digits"], 8);
+    let codes = app.ok("current_codes", json!({}));
+    let (from, until) = (
+        codes[0]["validFrom"].as_u64().unwrap(),
+        codes[0]["validUntil"].as_u64().unwrap(),
+    );
+    assert_eq!(until - from, 30);
+    assert_eq!(codes[0]["code"].as_str().unwrap().len(), 8);
+    assert_eq!(codes[0]["next"].as_str().unwrap().len(), 8);
+    // The same link again is marked as a duplicate and refused unless wanted.
+    let again = app.ok("preview_link", json!({"text": link("GitHub", "octocat")}));
+    assert_eq!(again["accounts"][0]["duplicateOf"], 1);
+    let refused = app
+        .call(
+            "confirm_import",
+            json!({"token": again["token"], "keepDuplicates": false}),
+        )
+        .unwrap_err();
+    assert_eq!(refused["code"], "duplicate");
+}
+
+#[test]
+fn a_token_is_used_once() {
+    let mut app = App::new();
+    let preview = app.ok("preview_link", json!({"text": link("A", "a")}));
+    app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    let error = app
+        .call(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": false}),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], "not_found");
+}
+
+#[test]
+fn bad_links_come_back_as_catalogue_codes() {
+    let mut app = App::new();
+    for (text, code) in [
+        ("WIFI:S:home;;", "not_an_account"),
+        ("otpauth://totp/x?secret=JBSW1", "bad_secret"),
+        ("otpauth://totp/x?secret=JBSWY3DP&digits=12", "bad_digits"),
+        ("otpauth-migration://offline?data=!!!", "export_damaged"),
+        ("", "invalid_link"),
+    ] {
+        let error = app.call("preview_link", json!({"text": text})).unwrap_err();
+        assert_eq!(error["code"], code, "{text}");
+    }
+    let error = app
+        .call(
+            "preview_link",
+            json!({"text": "otpauth://totp/x?secret=JBSWY3DPEHPK3PX1"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        error["detail"],
+        Value::Null,
+        "no character of a secret in a message"
+    );
+}
+
+#[test]
+fn the_form_is_checked_as_the_user_types_and_shows_the_first_code() {
+    let mut app = App::new();
+    let form = |secret: &str| json!({"form": {"issuer": "Bank", "name": "alice", "secret": secret, "kind": "totp", "algorithm": "SHA1", "digits": 6, "period": 30, "counter": 0}});
+    let check = app.ok("check_manual", form("JBSW"));
+    assert_eq!(
+        (
+            check["error"].clone(),
+            check["firstCode"].as_str().map(str::len)
+        ),
+        (Value::Null, Some(6))
+    );
+    let check = app.ok("check_manual", form("JBSW0"));
+    assert_eq!(check["error"]["code"], "bad_secret");
+    assert_eq!(app.ok("add_manual", form("jbsw y3dp ehpk 3pxp")), json!(1));
+    assert_eq!(app.ok("list_accounts", json!({}))[0]["issuer"], "Bank");
+}
+
+#[test]
+fn editing_moving_removing_and_undoing() {
+    let mut app = App::new();
+    for name in ["a", "b", "c"] {
+        let preview = app.ok("preview_link", json!({"text": link("X", name)}));
+        app.ok(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": true}),
+        );
+    }
+    let edited = app.ok(
+        "edit_account",
+        json!({"id": 2, "edit": {"name": "bee", "group": "Work", "note": "desk drawer"}}),
+    );
+    assert_eq!(
+        (
+            edited["name"].as_str(),
+            edited["group"].as_str(),
+            edited["issuer"].as_str()
+        ),
+        (Some("bee"), Some("Work"), Some("X"))
+    );
+    let cleared = app.ok("edit_account", json!({"id": 2, "edit": {"group": null}}));
+    assert_eq!(cleared["group"], Value::Null);
+    app.ok("move_account", json!({"id": 3, "place": 0}));
+    let names = |app: &mut App| {
+        app.ok("list_accounts", json!({}))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&mut app), vec!["c", "a", "bee"]);
+    app.ok("remove_account", json!({"id": 1}));
+    assert_eq!(names(&mut app), vec!["c", "bee"]);
+    app.ok("undo_remove", json!({"id": 1}));
+    assert_eq!(names(&mut app), vec!["c", "bee", "a"]);
+    assert_eq!(
+        app.call("remove_account", json!({"id": 99})).unwrap_err()["code"],
+        "not_found"
+    );
+}
+
+#[test]
+fn counter_based_codes_move_on_when_asked() {
+    let mut app = App::new();
+    let preview = app.ok(
+        "preview_link",
+        json!({"text": format!("otpauth://hotp/Bank:token?secret={SECRET}&counter=0")}),
+    );
+    app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(
+        app.ok("current_codes", json!({})),
+        json!([]),
+        "counter-based codes are shown only when asked"
+    );
+    assert_eq!(app.ok("next_hotp_code", json!({"id": 1}))["code"], "755224");
+    assert_eq!(app.ok("next_hotp_code", json!({"id": 1}))["code"], "287082");
+}
+
+#[test]
+fn the_about_screen_has_a_version() {
+    let mut app = App::new();
+    let about = app.ok("about", json!({}));
+    assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
+}

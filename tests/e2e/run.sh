@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The end-to-end tests of the desktop app: builds the UI and the app (serving the built UI), then
+# runs tests/e2e/*.test.mjs under Xvfb, in a private D-Bus session with gnome-keyring, through
+# tauri-driver and WebKitWebDriver. Screenshots go to target/e2e-screenshots.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+npm --prefix ui run build --silent
+cargo build --quiet -p tessera-app --features custom-protocol
+cargo build --quiet -p tessera-cli
+export TESSERA_E2E_APP="$PWD/target/debug/tessera-app"
+export TESSERA_E2E_CLI="$PWD/target/debug/tessera"
+export TESSERA_E2E_SCREENSHOTS="$PWD/target/e2e-screenshots"
+rm -rf "$TESSERA_E2E_SCREENSHOTS"
+scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 tests/e2e/
+echo "Screenshots of the main screens: $TESSERA_E2E_SCREENSHOTS"

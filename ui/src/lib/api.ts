@@ -1,0 +1,131 @@
+// The one module that talks to Rust: every Tauri command appears here once, typed.
+// Secrets never come back from these calls: accounts arrive without their keys, and codes
+// arrive with the window in which they are valid.
+
+import { invoke } from '@tauri-apps/api/core';
+
+export type Kind = 'totp' | 'hotp' | 'steam';
+export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/** An account as the screens show it: no secret. */
+export interface AccountView {
+  id: number;
+  issuer: string | null;
+  name: string;
+  kind: Kind;
+  digits: number;
+  /** Seconds a code lasts (time-based accounts), else null. */
+  period: number | null;
+  group: string | null;
+  icon: string | null;
+  note: string;
+}
+
+/** A code with its validity window (Unix seconds); counter-based codes have no window. */
+export interface CodeView {
+  id: number;
+  code: string;
+  /** The code of the next period, for the last seconds of this one (time-based only). */
+  next: string | null;
+  validFrom: number | null;
+  validUntil: number | null;
+}
+
+/** An error from Rust: `code` names a message in the catalogues (`error.<code>`). */
+export interface AppError {
+  code: string;
+  /** Words from the input that the message may quote (a file name, an issuer). */
+  detail: string | null;
+}
+
+/** What a link, the clipboard or a picture holds, before anything is added. */
+export interface Preview {
+  /** Hand back to `confirmImport` to add these accounts. */
+  token: string;
+  accounts: PreviewAccount[];
+  /** Things worth saying about the link (two issuers, a missing counter). */
+  warnings: string[];
+  /** Export entries that cannot be used, with the reason in words. */
+  unusable: { label: string; reason: string }[];
+  /** For Google exports: the parts (from 1) still to scan, and how many there are. */
+  missingParts: number[];
+  partsTotal: number;
+}
+
+export interface PreviewAccount {
+  issuer: string | null;
+  name: string;
+  kind: Kind;
+  digits: number;
+  period: number | null;
+  /** The id of an account already in the vault that this one duplicates. */
+  duplicateOf: number | null;
+}
+
+/** The add-by-hand form. The secret is what the user typed. */
+export interface ManualAccount {
+  issuer: string;
+  name: string;
+  secret: string;
+  kind: Kind;
+  algorithm: Algorithm;
+  digits: number;
+  period: number;
+  counter: number;
+}
+
+/** The result of checking the form as the user types: an error, or the first code to compare. */
+export interface ManualCheck {
+  error: AppError | null;
+  firstCode: string | null;
+}
+
+export interface AccountEdit {
+  issuer?: string | null;
+  name?: string;
+  icon?: string | null;
+  note?: string;
+  group?: string | null;
+}
+
+export type Language = 'system' | 'en' | 'nl';
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  language: Language;
+  theme: Theme;
+}
+
+export interface About {
+  version: string;
+  licences: { name: string; version: string; licence: string }[];
+}
+
+export const api = {
+  listAccounts: () => invoke<AccountView[]>('list_accounts'),
+  currentCodes: () => invoke<CodeView[]>('current_codes'),
+  nextHotpCode: (id: number) => invoke<CodeView>('next_hotp_code', { id }),
+  previewLink: (text: string) => invoke<Preview>('preview_link', { text }),
+  previewClipboard: () => invoke<Preview | null>('preview_clipboard'),
+  previewPicture: () => invoke<Preview | null>('preview_picture'),
+  confirmImport: (token: string, keepDuplicates: boolean) =>
+    invoke<number[]>('confirm_import', { token, keepDuplicates }),
+  checkManual: (form: ManualAccount) => invoke<ManualCheck>('check_manual', { form }),
+  addManual: (form: ManualAccount) => invoke<number>('add_manual', { form }),
+  copyCode: (id: number) => invoke<{ clearedAfterSeconds: number }>('copy_code', { id }),
+  editAccount: (id: number, edit: AccountEdit) => invoke<AccountView>('edit_account', { id, edit }),
+  moveAccount: (id: number, place: number) => invoke<void>('move_account', { id, place }),
+  removeAccount: (id: number) => invoke<void>('remove_account', { id }),
+  undoRemove: (id: number) => invoke<void>('undo_remove', { id }),
+  settings: () => invoke<Settings>('settings'),
+  setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
+  about: () => invoke<About>('about'),
+};
+
+/** Tauri rejects with the command's error; ours are `AppError`s. */
+export function asAppError(thrown: unknown): AppError {
+  if (thrown && typeof thrown === 'object' && 'code' in thrown) {
+    return thrown as AppError;
+  }
+  return { code: 'unexpected', detail: String(thrown) };
+}
