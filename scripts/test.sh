@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 base_setup
-apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver
+apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver xclip
 app_setup
 cargo_tool tauri-driver
 

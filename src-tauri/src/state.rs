@@ -32,6 +32,9 @@ pub struct AppState {
     pub export: Mutex<Option<tessera_core::link::migration::ExportBatch>>,
     /// Where the settings file is.
     pub settings_path: Mutex<Option<PathBuf>>,
+    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
+    /// tests: WebDriver cannot drive the system's file dialog).
+    pub pick_file: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -47,12 +50,11 @@ impl AppState {
                 data.as_ref()
                     .map(|folder| folder.join(tessera_core::vault::VAULT_FILE))
             });
-        if let Ok(mut settings) = self.settings_path.lock() {
-            *settings = app
-                .path()
-                .app_config_dir()
-                .ok()
-                .map(|folder| folder.join("settings.json"));
+        if let Ok(folder) = app.path().app_config_dir() {
+            self.set_settings_path(folder.join("settings.json"));
+        }
+        if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
+            self.set_pick_file(PathBuf::from(picture));
         }
         let opened = match path {
             Some(path) => open_or_create(&path),
@@ -65,6 +67,20 @@ impl AppState {
                     *slot = Some(error);
                 }
             }
+        }
+    }
+
+    /// Keeps the settings in this file.
+    pub fn set_settings_path(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.settings_path.lock() {
+            *slot = Some(path);
+        }
+    }
+
+    /// Makes "from a picture" read this file instead of asking with the file dialog.
+    pub fn set_pick_file(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.pick_file.lock() {
+            *slot = Some(path);
         }
     }
 

@@ -2,6 +2,7 @@
 //! UI gets back, and that no response ever carries a secret.
 
 use serde_json::{Value, json};
+use tauri::Manager;
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
@@ -260,4 +261,92 @@ fn the_about_screen_has_a_version() {
     let mut app = App::new();
     let about = app.ok("about", json!({}));
     assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn settings_are_kept_and_unknown_values_fall_back_to_the_system() {
+    let mut app = App::new();
+    let folder = tempfile::tempdir().unwrap();
+    app.app
+        .state::<AppState>()
+        .set_settings_path(folder.path().join("settings.json"));
+    assert_eq!(
+        app.ok("settings", json!({})),
+        json!({"language": "system", "theme": "system"})
+    );
+    app.ok(
+        "set_settings",
+        json!({"settings": {"language": "nl", "theme": "dark"}}),
+    );
+    assert_eq!(
+        app.ok("settings", json!({})),
+        json!({"language": "nl", "theme": "dark"})
+    );
+    app.ok(
+        "set_settings",
+        json!({"settings": {"language": "klingon", "theme": "dark"}}),
+    );
+    assert_eq!(app.ok("settings", json!({}))["language"], "system");
+}
+
+#[test]
+fn a_picture_is_read_in_rust_and_only_a_preview_comes_back() {
+    let mut app = App::new();
+    let folder = tempfile::tempdir().unwrap();
+    let picture = folder.path().join("code.png");
+    let code = tessera_core::qr::encode(link("Picture", "pat").as_bytes()).unwrap();
+    std::fs::write(&picture, code.to_png(4)).unwrap();
+    app.app.state::<AppState>().set_pick_file(picture);
+    let preview = app.ok("preview_picture", json!({}));
+    assert_eq!(preview["accounts"][0]["issuer"], "Picture");
+
+    let damaged = folder.path().join("damaged.png");
+    let mut bytes = code.to_png(4);
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&damaged, bytes).unwrap();
+    app.app.state::<AppState>().set_pick_file(damaged);
+    assert_eq!(
+        app.call("preview_picture", json!({})).unwrap_err()["code"],
+        "picture_unreadable"
+    );
+
+    let plain = folder.path().join("plain.png");
+    std::fs::write(&plain, tessera_core::qr::QrCode::blank_png(64)).unwrap();
+    app.app.state::<AppState>().set_pick_file(plain);
+    assert_eq!(
+        app.call("preview_picture", json!({})).unwrap_err()["code"],
+        "no_code_in_picture"
+    );
+}
+
+#[test]
+fn a_link_on_the_clipboard_is_offered_and_copying_puts_the_code_there() {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    let mut app = App::new();
+    let handle = app.app.handle().clone();
+    let clipboard = handle.clipboard();
+    if clipboard.write_text("hello").is_err() {
+        panic!("no clipboard: run the tests under Xvfb (scripts/test.sh does)");
+    }
+    assert_eq!(
+        app.ok("preview_clipboard", json!({})),
+        Value::Null,
+        "plain text is not offered"
+    );
+    clipboard.write_text(link("Clip", "board")).unwrap();
+    let preview = app.ok("preview_clipboard", json!({}));
+    assert_eq!(preview["accounts"][0]["issuer"], "Clip");
+    app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    let copied = app.ok("copy_code", json!({"id": 1}));
+    assert_eq!(copied["clearedAfterSeconds"], 30);
+    let on_clipboard = clipboard.read_text().unwrap();
+    assert_eq!(
+        on_clipboard,
+        app.ok("current_codes", json!({}))[0]["code"]
+            .as_str()
+            .unwrap()
+    );
 }

@@ -138,6 +138,16 @@ test('an account typed in shows its first code before it is added', async () => 
   await session.until(async () => (await session.findAll('[data-testid="account-tile"]')).length === 3, 'three tiles');
 });
 
+test('tapping a code copies it, and says the clipboard will be cleared', async () => {
+  const shown = await tileCode(0);
+  await (await session.findAll('[data-testid="account-code"]'))[0].click();
+  const toast = await session.find('[data-testid="toast"]');
+  assert.match(await toast.text(), /30/);
+  const copied = execFileSync('xclip', ['-o', '-selection', 'clipboard']).toString().trim();
+  assert.ok(copied === shown || /^\d{6}$/.test(copied), `the clipboard holds a code (${copied})`);
+  assert.equal(copied.length, 6);
+});
+
 test('search, rename, reorder, remove and undo', async () => {
   const search = await session.find('[data-testid="search"]');
   await search.type('picture');
@@ -200,6 +210,13 @@ test('Dutch and dark, on every main screen', async () => {
   await shot('10-account-nl-dark');
   await (await session.find('[data-testid="back"]')).click();
   const text = await session.script('return document.body.innerText');
+  await (await session.find('[data-testid="open-settings"]')).click();
+  await (await session.find('[data-testid="language"]')).select('en');
+  await session.until(async () => /Settings/.test(await session.script('return document.body.innerText')), 'English again');
+  await shot('11-settings-en-dark');
+  await (await session.find('[data-testid="back"]')).click();
+  await session.find('[data-testid="account-tile"]');
+  await shot('12-accounts-en-dark');
   assert.doesNotMatch(text, /\b(Settings|Add account|Search)\b/, 'no English left on the Dutch accounts screen');
 });
 
@@ -216,7 +233,11 @@ test('cold start to the first code with 200 accounts (printed, not asserted)', a
   await openApp({ TESSERA_VAULT: big });
   await session.find('[data-testid="account-code"]', 60_000);
   const firstCode = Date.now() - started;
+  const inPage = Math.round(await session.script('return performance.now()'));
   const count = (await session.findAll('[data-testid="account-tile"]')).length;
-  console.log(`cold start to first code with ${count} accounts: ${firstCode} ms (target under 1,000 ms; includes starting WebKitWebDriver)`);
+  console.log(
+    `cold start to first code with ${count} accounts: ${firstCode} ms from asking tauri-driver for the app ` +
+      `(includes starting WebKitWebDriver), ${inPage} ms from the page starting to load (target under 1,000 ms)`,
+  );
   assert.equal(count, 200);
 });

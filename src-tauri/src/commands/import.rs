@@ -39,15 +39,15 @@ pub fn preview_clipboard<R: Runtime>(
 }
 
 /// Lets the user pick a picture (a screenshot or photo of a QR code) and reads its codes. `None`
-/// when the user cancels. `TESSERA_PICK_FILE` stands in for the dialog, for the end-to-end tests
-/// (WebDriver cannot drive the system's file dialog).
+/// when the user cancels. (See `AppState::pick_file` for what stands in for the dialog in tests.)
 #[tauri::command]
 pub async fn preview_picture<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Preview>, AppError> {
-    let path = match std::env::var_os("TESSERA_PICK_FILE") {
-        Some(path) => std::path::PathBuf::from(path),
+    let stand_in = state.pick_file.lock().ok().and_then(|path| path.clone());
+    let path = match stand_in {
+        Some(path) => path,
         None => match pick_picture(&app) {
             Some(path) => path,
             None => return Ok(None),

@@ -67,6 +67,17 @@ impl QrCode {
         }
     }
 
+    /// A white PNG of `side` × `side` pixels, with no code in it (for tests of "no code found").
+    pub fn blank_png(side: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let _ = image::GrayImage::from_pixel(side.max(1), side.max(1), image::Luma([255]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            );
+        bytes
+    }
+
     /// The code as a PNG file, `scale` pixels a module.
     pub fn to_png(&self, scale: usize) -> Vec<u8> {
         let grey = self.to_grey(scale);
