@@ -45,7 +45,10 @@ base_setup() {
 
 # app_setup: what building the desktop app needs (Tauri 2 on WebKitGTK), and the UI's packages.
 app_setup() {
-  apt_packages libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libxdo-dev nodejs npm
+  apt_packages libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libxdo-dev
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_packages nodejs npm
+  fi
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     say "Installing the UI's npm packages"
     npm --prefix ui ci --no-audit --no-fund --loglevel=error
