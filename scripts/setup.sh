@@ -51,7 +51,9 @@ app_setup() {
   fi
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     say "Installing the UI's npm packages"
-    npm --prefix ui ci --no-audit --no-fund --loglevel=error
+    # `npm install` rather than `npm ci`: this npm records only the optional packages of the
+    # platform it ran on, which `npm ci` then reports as missing.
+    npm --prefix ui install --no-audit --no-fund --loglevel=error
   fi
   say "Building the UI"
   npm --prefix ui run build --silent
