@@ -28,6 +28,17 @@ fn account(issuer: &str, name: &str, secret: &str) -> Account {
     Account::totp(Some(issuer), name, Secret::from_base32(secret).unwrap())
 }
 
+/// Adds a time-based account and returns its number.
+fn add(vault: &mut Vault, issuer: &str, name: &str, secret: &str) -> i64 {
+    vault
+        .add(
+            account(issuer, name, secret),
+            Details::default(),
+            Duplicates::Refuse,
+        )
+        .unwrap()
+}
+
 fn names(vault: &Vault) -> Vec<String> {
     vault
         .list()
@@ -57,20 +68,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn accounts_survive_closing_and_unlocking_again() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    vault
-        .add(
-            account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
-    vault
-        .add(
-            account("Bank", "alice", "GEZDGNBVGY3TQOJQ"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "GitHub", "octocat", "JBSWY3DPEHPK3PXP");
+    add(&mut vault, "Bank", "alice", "GEZDGNBVGY3TQOJQ");
     drop(vault);
     let vault = unlock(&path).unwrap();
     assert_eq!(names(&vault), vec!["octocat", "alice"]);
@@ -129,27 +128,9 @@ fn nothing_readable_is_in_the_files() {
 fn a_record_moved_to_another_row_is_refused_and_the_rest_still_open() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    let first = vault
-        .add(
-            account("A", "first", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
-    let second = vault
-        .add(
-            account("B", "second", "GEZDGNBVGY3TQOJQ"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
-    let third = vault
-        .add(
-            account("C", "third", "MFRGGZDFMZTWQ2LK"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    let first = add(&mut vault, "A", "first", "JBSWY3DPEHPK3PXP");
+    let second = add(&mut vault, "B", "second", "GEZDGNBVGY3TQOJQ");
+    let third = add(&mut vault, "C", "third", "MFRGGZDFMZTWQ2LK");
     drop(vault);
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.execute(
@@ -180,13 +161,7 @@ fn a_record_moved_to_another_row_is_refused_and_the_rest_still_open() {
 fn an_exact_duplicate_is_refused_unless_both_are_wanted() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, _) = new_vault(folder.path());
-    let id = vault
-        .add(
-            account("GitHub", "octocat", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    let id = add(&mut vault, "GitHub", "octocat", "JBSWY3DPEHPK3PXP");
     let again = vault.add(
         account("GitHub", "octocat", "jbsw y3dp ehpk 3pxp"),
         Details::default(),
@@ -209,26 +184,14 @@ fn an_exact_duplicate_is_refused_unless_both_are_wanted() {
         .unwrap();
     assert_eq!(names(&vault).len(), 2);
     // Another secret at the same site is another account.
-    vault
-        .add(
-            account("GitHub", "octocat", "GEZDGNBVGY3TQOJQ"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "GitHub", "octocat", "GEZDGNBVGY3TQOJQ");
 }
 
 #[test]
 fn an_import_that_fails_adds_nothing() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, _) = new_vault(folder.path());
-    vault
-        .add(
-            account("Taken", "x", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "Taken", "x", "JBSWY3DPEHPK3PXP");
     let batch = vec![
         (
             account("New", "one", "GEZDGNBVGY3TQOJQ"),
@@ -250,13 +213,7 @@ fn an_import_that_fails_adds_nothing() {
 fn edits_change_only_what_was_asked() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    let id = vault
-        .add(
-            account("Old Name", "alice", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    let id = add(&mut vault, "Old Name", "alice", "JBSWY3DPEHPK3PXP");
     let edit = Edit {
         issuer: Some(Some("New Name".into())),
         note: Some("recovery codes in the safe".into()),
@@ -325,20 +282,8 @@ fn the_users_order_is_kept() {
 fn removed_accounts_wait_in_the_trash_and_come_back() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    let keep = vault
-        .add(
-            account("K", "keep", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
-    let gone = vault
-        .add(
-            account("G", "gone", "GEZDGNBVGY3TQOJQ"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    let keep = add(&mut vault, "K", "keep", "JBSWY3DPEHPK3PXP");
+    let gone = add(&mut vault, "G", "gone", "GEZDGNBVGY3TQOJQ");
     vault.remove(gone).unwrap();
     assert_eq!(names(&vault), vec!["keep"]);
     assert_eq!(
@@ -416,13 +361,7 @@ fn each_hotp_code_is_shown_once_even_from_two_programs_at_once() {
 fn codes_for_a_moment_cover_the_time_based_accounts_in_order() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, _) = new_vault(folder.path());
-    let totp = vault
-        .add(
-            account("A", "a", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    let totp = add(&mut vault, "A", "a", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
     let mut hotp = account("B", "b", "JBSWY3DPEHPK3PXP");
     hotp.kind = Kind::Hotp { counter: 3 };
     vault
@@ -440,13 +379,7 @@ fn codes_for_a_moment_cover_the_time_based_accounts_in_order() {
 fn a_wrong_password_is_refused_and_changes_nothing() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    vault
-        .add(
-            account("A", "a", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
     drop(vault);
     let before = file_bytes(&path);
     let error = LockedVault::open(&path)
@@ -462,13 +395,7 @@ fn a_wrong_password_is_refused_and_changes_nothing() {
 fn slots_can_be_added_and_removed_without_resealing_accounts() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    vault
-        .add(
-            account("A", "a", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
     let sealed_before: Vec<u8> = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
@@ -647,13 +574,7 @@ fn a_damaged_file_is_reported_as_damaged() {
 fn debug_output_shows_no_secret() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, _) = new_vault(folder.path());
-    vault
-        .add(
-            account("A", "a", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
     let shown = format!("{vault:?} {:?}", vault.list().unwrap());
     assert!(
         !shown.contains("JBSW") && !shown.contains("72, 101"),
@@ -665,13 +586,7 @@ fn debug_output_shows_no_secret() {
 fn changing_the_password_keeps_the_accounts_and_retires_the_old_one() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
-    vault
-        .add(
-            account("A", "a", "JBSWY3DPEHPK3PXP"),
-            Details::default(),
-            Duplicates::Refuse,
-        )
-        .unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
     let slot = vault.slots().unwrap()[0].id;
     vault
         .change_password(slot, "a better passphrase", quick())

@@ -1,8 +1,20 @@
-// Light or dark: the setting is written to `data-theme` on <html>; app.css reads it, and follows
-// prefers-color-scheme when the setting is "system".
+// Light or dark: the theme in force is written to `data-theme` on <html>, and app.css reads only
+// that. "system" follows prefers-color-scheme, and keeps following it when the system changes.
 
 import type { Theme } from './api';
 
-export function applyTheme(theme: Theme): void {
-  document.documentElement.dataset.theme = theme;
+const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+let chosen: Theme = 'system';
+
+/** The theme to show for a setting: "system" becomes what the system prefers. */
+export function resolveTheme(theme: Theme, systemPrefersDark: boolean): 'light' | 'dark' {
+  if (theme === 'system') return systemPrefersDark ? 'dark' : 'light';
+  return theme;
 }
+
+export function applyTheme(theme: Theme): void {
+  chosen = theme;
+  document.documentElement.dataset.theme = resolveTheme(theme, darkQuery?.matches ?? false);
+}
+
+darkQuery?.addEventListener('change', () => applyTheme(chosen));
