@@ -8,6 +8,7 @@
 //! the phones' key stores) sit behind `cfg(mobile)`.
 #![forbid(unsafe_code)]
 
+mod account_qr;
 mod commands;
 mod error;
 mod settings;
@@ -28,7 +29,10 @@ pub fn configure<R: tauri::Runtime>(
         .plugin(tauri_plugin_dialog::init());
     #[cfg(mobile)]
     let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
-    builder.manage(state).invoke_handler(commands::handler())
+    builder
+        .manage(state)
+        .register_uri_scheme_protocol(account_qr::SCHEME, account_qr::serve)
+        .invoke_handler(commands::handler())
 }
 
 /// Starts the app.

@@ -183,6 +183,23 @@ test('search, rename, reorder, remove and undo', async () => {
   await session.until(async () => (await session.findAll('[data-testid="account-tile"]')).length === 3, 'three again');
 });
 
+test('"show QR code" shows a code that another app can scan', async () => {
+  await openTile(0);
+  await (await session.find('[data-testid="show-qr"]')).click();
+  const qr = await session.find('[data-testid="account-qr"]');
+  await session.until(async () => (await qr.property('naturalWidth')) > 100, 'the QR picture to load');
+  await session.script('arguments[0].scrollIntoView({block: "center"})', [{ 'element-6066-11e4-a52e-4f735466cecf': qr.id }]);
+  const picture = join(folder, 'shown-qr.png');
+  await sleep(300);
+  writeFileSync(picture, await session.screenshot());
+  await shot('05b-account-qr-en-light');
+  const decoded = JSON.parse(execFileSync(CLI, ['qr', 'decode', picture]).toString());
+  assert.equal(decoded.texts.length, 1, 'one code on screen');
+  assert.match(decoded.texts[0], /^otpauth:\/\/totp\//);
+  assert.match(decoded.texts[0], /secret=[A-Z2-7]+/);
+  await (await session.find('[data-testid="back"]')).click();
+});
+
 test('quitting and starting again keeps everything', async () => {
   const before = await tileNames();
   await closeApp();

@@ -11,5 +11,7 @@ export TESSERA_E2E_APP="$PWD/target/debug/tessera-app"
 export TESSERA_E2E_CLI="$PWD/target/debug/tessera"
 export TESSERA_E2E_SCREENSHOTS="$PWD/target/e2e-screenshots"
 rm -rf "$TESSERA_E2E_SCREENSHOTS"
-scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 tests/e2e/
+# --test-force-exit: a WebDriver connection left open must not keep the run waiting.
+timeout 900 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24" \
+  node --test --test-force-exit --test-concurrency=1 tests/e2e/
 echo "Screenshots of the main screens: $TESSERA_E2E_SCREENSHOTS"

@@ -2,7 +2,7 @@
 // Secrets never come back from these calls: accounts arrive without their keys, and codes
 // arrive with the window in which they are valid.
 
-import { invoke } from '@tauri-apps/api/core';
+import { convertFileSrc, invoke } from '@tauri-apps/api/core';
 
 export type Kind = 'totp' | 'hotp' | 'steam';
 export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
@@ -121,6 +121,14 @@ export const api = {
   setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
   about: () => invoke<About>('about'),
 };
+
+/**
+ * The address of an account's QR code picture, served by Rust (the `qr` scheme), so that the
+ * account's link never comes back from a command.
+ */
+export function accountQrUrl(id: number): string {
+  return convertFileSrc(String(id), 'qr');
+}
 
 /** Tauri rejects with the command's error; ours are `AppError`s. */
 export function asAppError(thrown: unknown): AppError {
