@@ -19,6 +19,13 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, under Xvfb"
 scripts/with-keyring.sh xvfb-run -a cargo test --workspace
 
+say "Checking that the about screen's licence list is current"
+scripts/licences.sh >/dev/null
+if ! git diff --quiet -- src-tauri/licences.json; then
+  echo "src-tauri/licences.json is stale: run scripts/licences.sh and commit it" >&2
+  exit 1
+fi
+
 say "Testing the UI's logic (Vitest)"
 npm --prefix ui test --silent
 

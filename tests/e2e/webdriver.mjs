@@ -71,6 +71,11 @@ export class Session {
     return this.call('POST', '/execute/sync', { script: source, args });
   }
 
+  /** Runs an asynchronous script: it calls its last argument with the result. */
+  async asyncScript(source, args = []) {
+    return this.call('POST', '/execute/async', { script: source, args });
+  }
+
   /** A PNG screenshot of the window, as bytes. */
   async screenshot() {
     return Buffer.from(await this.call('GET', '/screenshot'), 'base64');

@@ -96,6 +96,19 @@ mod tests {
     }
 
     #[test]
+    fn a_picture_with_no_pixels_is_refused() {
+        // A PNG header that declares 0 × 0 pixels.
+        let mut bytes = png(1, 1);
+        bytes[16..20].copy_from_slice(&0u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&0u32.to_be_bytes());
+        assert!(
+            matches!(load_grey(&bytes), Err(QrError::Empty | QrError::Damaged)),
+            "{:?}",
+            load_grey(&bytes)
+        );
+    }
+
+    #[test]
     fn a_decompression_bomb_is_refused_before_it_is_decoded() {
         // A PNG header that declares 100,000 × 100,000 pixels, with almost no data behind it.
         let mut bytes = png(1, 1);
