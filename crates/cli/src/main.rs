@@ -52,6 +52,9 @@ enum Command {
     /// Read QR codes from pictures, or draw one for a link.
     #[command(subcommand)]
     Qr(commands::qr::QrCommand),
+    /// Sign-in approvals: enroll with a server, then list, approve and deny sign-ins.
+    #[command(subcommand)]
+    Approvals(commands::approvals::ApprovalsCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Slots(command) => commands::slots::run(command, vault),
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Qr(command) => commands::qr::run(command),
+        Command::Approvals(command) => commands::approvals::run(command, vault),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod add;
+pub mod approvals;
 pub mod code;
 pub mod init;
 pub mod inspect;

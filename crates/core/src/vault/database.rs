@@ -12,16 +12,17 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use super::VaultError;
 
 /// The schema this version of Tessera writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a Tessera vault: "TSRA".
 pub const APPLICATION_ID: i64 = 0x5453_5241;
 /// How long to wait for another program (the app, or the CLI) that is writing the vault.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each migration takes the schema from the version before it to its own number.
-const MIGRATIONS: [(i64, &str); 1] = [(
-    1,
-    "CREATE TABLE vault (
+const MIGRATIONS: [(i64, &str); 2] = [
+    (
+        1,
+        "CREATE TABLE vault (
          id INTEGER PRIMARY KEY CHECK (id = 1),
          vault_id TEXT NOT NULL,
          created_at INTEGER NOT NULL
@@ -43,7 +44,18 @@ const MIGRATIONS: [(i64, &str); 1] = [(
          removed_at INTEGER
      );
      CREATE INDEX accounts_in_order ON accounts (removed_at, position);",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE approval_servers (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             sealed BLOB NOT NULL,
+             sealed_version INTEGER NOT NULL,
+             created_at INTEGER NOT NULL,
+             updated_at INTEGER NOT NULL
+         );",
+    ),
+];
 
 /// Opens an existing vault file, refusing files that are not vaults or are too new.
 pub fn open_existing(path: &Path) -> Result<Connection, VaultError> {

@@ -10,6 +10,7 @@
 //! app can use the same file at once.
 
 mod accounts;
+mod approval_servers;
 mod database;
 mod entry;
 pub mod key_store;
@@ -21,6 +22,7 @@ mod unlock;
 use std::path::PathBuf;
 
 pub use accounts::{Duplicates, Listing};
+pub use approval_servers::ApprovalServerId;
 pub use database::SCHEMA_VERSION;
 pub use entry::{AccountId, Details, Edit, Entry, TrashedEntry};
 pub use key_store::{KeyStore, KeyStoreError};
@@ -123,6 +125,9 @@ pub enum VaultError {
     /// No account with that number.
     #[error("the vault has no account {0}: list the accounts to see their numbers")]
     AccountNotFound(AccountId),
+    /// No enrolled approval server with this number.
+    #[error("there is no approval server {0} in the vault")]
+    ApprovalServerNotFound(approval_servers::ApprovalServerId),
     /// The account's record is damaged.
     #[error("account {0} is damaged and cannot be read: remove it and add the account again")]
     UnreadableAccount(AccountId),

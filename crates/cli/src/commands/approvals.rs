@@ -1,0 +1,416 @@
+//! `tessera approvals`: the device side of sign-in approvals, so the command line can stand in
+//! for a phone. Enrollments (with their device keys) are sealed in the vault.
+
+use std::io::Write;
+use std::time::Duration;
+
+use tessera_core::Vault;
+use tessera_core::vault::ApprovalServerId;
+use tessera_push::{
+    Answer, Approval, Client, DenyReason, EnrollLink, Enrollment, Outcome, ProtocolError,
+    ServerEvent, Status,
+};
+
+use crate::failure::Failure;
+use crate::unlock::{VaultOptions, vault_failure};
+
+/// `tessera approvals …`
+#[derive(clap::Subcommand)]
+pub enum ApprovalsCommand {
+    /// Enroll with an approval server, from the site's tessera://enroll link.
+    Enroll {
+        /// The enrollment link (or - to read it from standard input).
+        link: String,
+        /// The name the site will show for this device (default: this computer's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// The servers this vault is enrolled with.
+    Servers,
+    /// Leave a server: it forgets this device, and the vault forgets the server.
+    Unenroll {
+        /// The server's number (see 'tessera approvals servers').
+        server: ApprovalServerId,
+    },
+    /// The sign-ins waiting for an answer.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One sign-in in full.
+    Show {
+        /// The approval's id (see 'tessera approvals list').
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a sign-in with the number the sign-in screen shows. A wrong number refuses it.
+    Approve {
+        /// The approval's id.
+        id: String,
+        /// The number on the sign-in screen.
+        #[arg(long)]
+        number: u8,
+    },
+    /// Deny a sign-in.
+    Deny {
+        /// The approval's id.
+        id: String,
+        /// You did not start this sign-in: the site is told, and approvals for the account pause.
+        #[arg(long)]
+        not_me: bool,
+    },
+    /// Print sign-ins as they arrive, until interrupted.
+    Watch {
+        /// Print one JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn protocol_failure(error: ProtocolError) -> Failure {
+    match error {
+        ProtocolError::Unreachable { .. } | ProtocolError::NoRandomness => Failure::other(error),
+        ProtocolError::Refused { status, .. } if status >= 500 => Failure::other(error),
+        _ => Failure::bad_input(error),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::other(format!("cannot start: {error}")))
+}
+
+/// The vault's enrollments.
+fn enrollments(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Failure> {
+    vault
+        .approval_servers()
+        .map_err(vault_failure)?
+        .into_iter()
+        .map(|(id, bytes)| {
+            Ok((
+                id,
+                Enrollment::from_bytes(&bytes).map_err(protocol_failure)?,
+            ))
+        })
+        .collect()
+}
+
+fn enrolled(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Failure> {
+    let list = enrollments(vault)?;
+    if list.is_empty() {
+        return Err(Failure::bad_input(
+            "this vault is not enrolled with any approval server: enroll with 'tessera approvals enroll <link>'",
+        ));
+    }
+    Ok(list)
+}
+
+/// Runs an approvals command.
+pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Failure> {
+    let runtime = runtime()?;
+    let client = Client::new();
+    match command {
+        ApprovalsCommand::Enroll { link, name } => {
+            let text = crate::input::link(&link)?;
+            let link = EnrollLink::parse(&text).map_err(Failure::bad_input)?;
+            let mut vault = options.unlock()?;
+            let name = name.unwrap_or_else(default_device_name);
+            let enrollment = runtime
+                .block_on(client.enroll(&link, &name, None))
+                .map_err(protocol_failure)?;
+            let id = vault
+                .add_approval_server(&enrollment.to_bytes())
+                .map_err(vault_failure)?;
+            println!(
+                "enrolled {id}\t{} as {}\t{}",
+                enrollment.relying_party, enrollment.account, enrollment.server
+            );
+            Ok(())
+        }
+        ApprovalsCommand::Servers => {
+            let vault = options.unlock()?;
+            for (id, enrollment) in enrollments(&vault)? {
+                println!(
+                    "{id}\t{}\t{}\t{}\tdevice {}",
+                    enrollment.relying_party,
+                    enrollment.account,
+                    enrollment.server,
+                    enrollment.device_id
+                );
+            }
+            Ok(())
+        }
+        ApprovalsCommand::Unenroll { server } => {
+            let mut vault = options.unlock()?;
+            let (_, enrollment) = enrollments(&vault)?
+                .into_iter()
+                .find(|(id, _)| *id == server)
+                .ok_or_else(|| {
+                    Failure::bad_input(format!(
+                        "there is no approval server {server}: see 'tessera approvals servers'"
+                    ))
+                })?;
+            match runtime.block_on(client.unenroll(&enrollment)) {
+                Ok(()) => {}
+                // Already forgotten by the server (revoked, or its database reset): forget it here too.
+                Err(ProtocolError::Refused { code, .. })
+                    if code == "device_revoked" || code == "unknown_device" => {}
+                Err(error) => return Err(protocol_failure(error)),
+            }
+            vault
+                .remove_approval_server(server)
+                .map_err(vault_failure)?;
+            println!(
+                "unenrolled {server}\t{}\t{}",
+                enrollment.relying_party, enrollment.server
+            );
+            Ok(())
+        }
+        ApprovalsCommand::List { json } => {
+            let vault = options.unlock()?;
+            let mut all = Vec::new();
+            for (_, enrollment) in enrolled(&vault)? {
+                all.extend(
+                    runtime
+                        .block_on(client.pending(&enrollment))
+                        .map_err(protocol_failure)?,
+                );
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            } else {
+                for approval in &all {
+                    println!("{}", summary(approval));
+                }
+                if all.is_empty() {
+                    eprintln!("tessera: no sign-ins are waiting");
+                }
+            }
+            Ok(())
+        }
+        ApprovalsCommand::Show { id, json } => {
+            let vault = options.unlock()?;
+            let (_, approval) = runtime.block_on(find(&client, &enrolled(&vault)?, &id))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&approval).unwrap_or_default()
+                );
+            } else {
+                print!("{}", details(&approval));
+            }
+            Ok(())
+        }
+        ApprovalsCommand::Approve { id, number } => {
+            let vault = options.unlock()?;
+            let list = enrolled(&vault)?;
+            let outcome = runtime.block_on(async {
+                let (enrollment, _) = find(&client, &list, &id).await?;
+                client
+                    .answer(enrollment, &id, Answer::Approve { number })
+                    .await
+                    .map_err(protocol_failure)
+            })?;
+            report(&id, outcome)
+        }
+        ApprovalsCommand::Deny { id, not_me } => {
+            let vault = options.unlock()?;
+            let list = enrolled(&vault)?;
+            let reason = if not_me {
+                DenyReason::NotMe
+            } else {
+                DenyReason::Declined
+            };
+            let outcome = runtime.block_on(async {
+                let (enrollment, _) = find(&client, &list, &id).await?;
+                client
+                    .answer(enrollment, &id, Answer::Deny { reason })
+                    .await
+                    .map_err(protocol_failure)
+            })?;
+            report(&id, outcome)
+        }
+        ApprovalsCommand::Watch { json } => {
+            let vault = options.unlock()?;
+            let list = enrolled(&vault)?;
+            drop(vault);
+            runtime.block_on(watch(&client, list, json))
+        }
+    }
+}
+
+/// Finds the enrollment an approval belongs to, and the approval.
+async fn find<'e>(
+    client: &Client,
+    list: &'e [(ApprovalServerId, Enrollment)],
+    id: &str,
+) -> Result<(&'e Enrollment, Approval), Failure> {
+    let mut last = None;
+    for (_, enrollment) in list {
+        match client.fetch(enrollment, id).await {
+            Ok(approval) => return Ok((enrollment, approval)),
+            Err(ProtocolError::Refused { status: 404, .. }) => {}
+            Err(error) => last = Some(error),
+        }
+    }
+    Err(match last {
+        Some(error) => protocol_failure(error),
+        None => Failure::bad_input(format!(
+            "no waiting sign-in has the id {id}: see 'tessera approvals list'"
+        )),
+    })
+}
+
+fn report(id: &str, outcome: Outcome) -> Result<(), Failure> {
+    match (outcome.status, outcome.reason) {
+        (Status::Approved, _) => {
+            println!("approved {id}");
+            Ok(())
+        }
+        (_, Some(DenyReason::WrongNumber)) => Err(Failure::other(format!(
+            "denied {id}: the number did not match the sign-in screen, so the sign-in was refused for good"
+        ))),
+        (_, Some(DenyReason::NotMe)) => {
+            println!("denied {id}");
+            eprintln!(
+                "tessera: the site was told this sign-in was not you; approvals for the account are paused for a while"
+            );
+            Ok(())
+        }
+        _ => {
+            println!("denied {id}");
+            Ok(())
+        }
+    }
+}
+
+fn summary(approval: &Approval) -> String {
+    let left = approval.expires_at - now();
+    format!(
+        "{}\t{}\t{}\t{}\texpires in {} s",
+        approval.id,
+        approval.relying_party,
+        approval.account,
+        origin(approval),
+        left.max(0)
+    )
+}
+
+fn origin(approval: &Approval) -> String {
+    let context = &approval.context;
+    [
+        context.browser.as_deref(),
+        context.application.as_deref(),
+        context.place.as_deref(),
+        context.ip.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn details(approval: &Approval) -> String {
+    let context = &approval.context;
+    let mut text = format!(
+        "Sign-in to {} ({}) as {}\n",
+        context.site, approval.relying_party, approval.account
+    );
+    for (label, value) in [
+        ("Application", &context.application),
+        ("Browser", &context.browser),
+        ("From", &context.place),
+        ("IP address", &context.ip),
+    ] {
+        if let Some(value) = value {
+            text.push_str(&format!("{label}: {value}\n"));
+        }
+    }
+    match approval.choices {
+        Some(choices) => text.push_str(&format!(
+            "Pick the number the sign-in screen shows: {} {} {}\n",
+            choices[0], choices[1], choices[2]
+        )),
+        None => text.push_str("Type the number the sign-in screen shows: tessera approvals approve <id> --number <n>\n"),
+    }
+    text.push_str(&format!(
+        "Expires in {} s\n",
+        (approval.expires_at - now()).max(0)
+    ));
+    text
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+fn default_device_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty());
+    match host {
+        Some(host) => format!("tessera on {host}"),
+        None => "tessera command line".into(),
+    }
+}
+
+/// Follows every server's event stream, fetching and printing each new approval; reconnects
+/// after a dropped connection, waiting longer each time (up to a minute).
+async fn watch(
+    client: &Client,
+    list: Vec<(ApprovalServerId, Enrollment)>,
+    json: bool,
+) -> Result<(), Failure> {
+    let (sender, mut received) = tokio::sync::mpsc::channel::<Approval>(64);
+    for (_, enrollment) in list {
+        let (client, sender) = (client.clone(), sender.clone());
+        tokio::spawn(async move {
+            let mut pause = Duration::from_secs(1);
+            loop {
+                match client.events(&enrollment).await {
+                    Ok(mut stream) => {
+                        pause = Duration::from_secs(1);
+                        while let Ok(Some(ServerEvent::Approval(id))) = stream.next().await {
+                            if let Ok(approval) = client.fetch(&enrollment, &id).await {
+                                if sender.send(approval).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    Err(error @ ProtocolError::Refused { status: 401, .. }) => {
+                        eprintln!("tessera: {} stopped: {error}", enrollment.server);
+                        return;
+                    }
+                    Err(error) => {
+                        eprintln!("tessera: {error}; trying again in {} s", pause.as_secs())
+                    }
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(60));
+            }
+        });
+    }
+    drop(sender);
+    while let Some(approval) = received.recv().await {
+        let line = if json {
+            serde_json::to_string(&approval).unwrap_or_default()
+        } else {
+            summary(&approval)
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    }
+    Err(Failure::other("no approval server can be reached any more"))
+}

@@ -1,0 +1,662 @@
+//! Approvals: asked for by a relying party, answered by a device, redeemed once.
+//!
+//! The rules (DESIGN.md): every state change is one conditional `UPDATE … WHERE state =
+//! 'pending' AND expires_at > now`, so of two answers exactly one wins; an account has at most
+//! one pending approval (a new one supersedes it; a partial unique index makes that hold even
+//! between instances); a wrong number is a final deny; "this wasn't me" denies, mutes the account
+//! and tells the relying party; rate limits and a backoff after denials in a row; every decision
+//! is in the audit log.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use tessera_push::message::{self, AnswerBody, Decision, MessageType};
+use tessera_push::{Approval, Context, DenyReason, NumberMode, Outcome, Status};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::audit::{self, Entry};
+use crate::devices::{self, Device};
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::ids::{new_id, random_in};
+use crate::relying_party::RelyingParty;
+use crate::state::Server;
+use crate::store::{column, is_unique_violation};
+use crate::time::{now_ms, seconds};
+use crate::{rate_limit, users};
+
+/// The longest a relying party may make an approval wait.
+const MAX_TTL_SECONDS: u64 = 300;
+/// The shortest.
+const MIN_TTL_SECONDS: u64 = 15;
+/// The longest wait a long-poll may ask for.
+pub const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// A relying party's request for an approval.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApproval {
+    /// The account to approve for (as given at enrollment).
+    pub account: String,
+    /// Where the sign-in comes from.
+    pub context: Context,
+    /// How the number is matched (`typed`, the default, or `choose`).
+    #[serde(default)]
+    pub mode: NumberMode,
+    /// How long to wait for an answer, 15 to 300 seconds (default 90).
+    #[serde(default)]
+    pub ttl_seconds: Option<u64>,
+}
+
+/// What the relying party gets back: show `number` on the sign-in screen.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Created {
+    /// The approval's id.
+    pub id: String,
+    /// The number the user must match.
+    pub number: u8,
+    /// How it is matched.
+    pub mode: NumberMode,
+    /// When it lapses (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// An approval as its relying party sees it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApprovalView {
+    /// Its id.
+    pub id: String,
+    /// The account.
+    pub account: String,
+    /// `pending`, `approved`, `denied`, `expired` or `superseded`.
+    pub status: Status,
+    /// Why it was denied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DenyReason>,
+    /// The device that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// When it was asked for (Unix seconds).
+    pub created_at: i64,
+    /// When it lapses (Unix seconds).
+    pub expires_at: i64,
+    /// When it was answered (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<i64>,
+    /// Whether the result was redeemed.
+    pub redeemed: bool,
+}
+
+/// One approval row.
+struct Stored {
+    id: String,
+    user_id: String,
+    rp_id: String,
+    account: String,
+    rp_name: String,
+    number: u8,
+    mode: NumberMode,
+    choices: Option<[u8; 3]>,
+    context: Context,
+    state: String,
+    reason: Option<String>,
+    device_id: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    decided_at: Option<i64>,
+    redeemed_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT a.id, a.user_id, a.rp_id, a.number, a.mode, a.choices, a.context, a.state, a.reason, \
+     a.device_id, a.created_at, a.expires_at, a.decided_at, a.redeemed_at, u.account, r.name AS rp_name \
+     FROM approvals a JOIN users u ON u.id = a.user_id JOIN relying_parties r ON r.id = a.rp_id";
+
+fn from_row(row: &AnyRow) -> Result<Stored, sqlx::Error> {
+    let damaged =
+        |what: &str| sqlx::Error::Decode(format!("a stored approval's {what} is damaged").into());
+    let mode: String = column(row, "mode")?;
+    let choices: Option<String> = column(row, "choices")?;
+    let context: String = column(row, "context")?;
+    Ok(Stored {
+        id: column(row, "id")?,
+        user_id: column(row, "user_id")?,
+        rp_id: column(row, "rp_id")?,
+        account: column(row, "account")?,
+        rp_name: column(row, "rp_name")?,
+        number: u8::try_from(column::<i64>(row, "number")?).map_err(|_| damaged("number"))?,
+        mode: if mode == "choose" {
+            NumberMode::Choose
+        } else {
+            NumberMode::Typed
+        },
+        choices: choices
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|_| damaged("choices"))?,
+        context: serde_json::from_str(&context).map_err(|_| damaged("context"))?,
+        state: column(row, "state")?,
+        reason: column(row, "reason")?,
+        device_id: column(row, "device_id")?,
+        created_at: column(row, "created_at")?,
+        expires_at: column(row, "expires_at")?,
+        decided_at: column(row, "decided_at")?,
+        redeemed_at: column(row, "redeemed_at")?,
+    })
+}
+
+impl Stored {
+    /// The status as of `now`: a pending approval past its expiry is expired.
+    fn status(&self, now: i64) -> Status {
+        match Status::parse(&self.state) {
+            Some(Status::Pending) if self.expires_at <= now => Status::Expired,
+            Some(status) => status,
+            None => Status::Expired,
+        }
+    }
+
+    fn view(&self, now: i64) -> ApprovalView {
+        ApprovalView {
+            id: self.id.clone(),
+            account: self.account.clone(),
+            status: self.status(now),
+            reason: self.reason.as_deref().and_then(DenyReason::parse),
+            device_id: self.device_id.clone(),
+            created_at: seconds(self.created_at),
+            expires_at: seconds(self.expires_at),
+            decided_at: self.decided_at.map(seconds),
+            redeemed: self.redeemed_at.is_some(),
+        }
+    }
+
+    fn for_device(&self) -> Approval {
+        Approval {
+            id: self.id.clone(),
+            relying_party: self.rp_name.clone(),
+            account: self.account.clone(),
+            context: self.context.clone(),
+            mode: self.mode,
+            choices: self.choices,
+            created_at: seconds(self.created_at),
+            expires_at: seconds(self.expires_at),
+        }
+    }
+}
+
+async fn load(
+    server: &Server,
+    condition: &str,
+    binds: &[&str],
+) -> Result<Option<Stored>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE {condition}");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    query
+        .fetch_optional(server.pool())
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
+}
+
+fn check_context(context: &mut Context) -> Result<(), ApiError> {
+    let fine = |text: &str| text.len() <= 200 && !text.chars().any(char::is_control);
+    let optional = [
+        &context.application,
+        &context.place,
+        &context.ip,
+        &context.browser,
+    ];
+    if context.site.trim().is_empty()
+        || !fine(&context.site)
+        || optional
+            .iter()
+            .any(|part| part.as_deref().is_some_and(|text| !fine(text)))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_context",
+            "the context needs a site, and every part must be at most 200 printable characters",
+        ));
+    }
+    if context.time == 0 {
+        context.time = seconds(now_ms());
+    }
+    Ok(())
+}
+
+/// Asks the account's devices for an approval.
+pub async fn create(
+    server: &Server,
+    party: &RelyingParty,
+    mut request: NewApproval,
+) -> Result<Created, ApiError> {
+    check_context(&mut request.context)?;
+    let ttl = request
+        .ttl_seconds
+        .unwrap_or(server.settings.approval_ttl.as_secs());
+    if !(MIN_TTL_SECONDS..=MAX_TTL_SECONDS).contains(&ttl) {
+        return Err(ApiError::bad_request(
+            "invalid_ttl",
+            format!("ttl_seconds must be {MIN_TTL_SECONDS} to {MAX_TTL_SECONDS}"),
+        ));
+    }
+    let user = users::find(server.pool(), &party.id, &request.account)
+        .await?
+        .filter(|_| users::valid_account(&request.account));
+    let Some(user) = user else {
+        return Err(ApiError::conflict(
+            "no_device",
+            "this account has no enrolled device: enroll one first",
+        ));
+    };
+    if !devices::has_active_device(server, &user.id).await? {
+        return Err(ApiError::conflict(
+            "no_device",
+            "this account has no enrolled device: enroll one first",
+        ));
+    }
+    let now = now_ms();
+    if user.muted_until > now {
+        return Err(ApiError::too_many(
+            "account_muted",
+            "approvals for this account are paused because a sign-in was reported as not the user's",
+            ((user.muted_until - now) / 1000) as u64,
+        ));
+    }
+    let settings = &server.settings;
+    if user.denials >= settings.backoff_after_denials {
+        let doublings = (user.denials - settings.backoff_after_denials).min(10) as u32;
+        let wait_ms = (10_000i64 << doublings).min(900_000);
+        let until = user.last_denied_at + wait_ms;
+        if until > now {
+            return Err(ApiError::too_many(
+                "backoff",
+                "several sign-ins in a row were denied: wait before trying again",
+                ((until - now) / 1000) as u64,
+            ));
+        }
+    }
+    if let Some(wait) = rate_limit::hit(
+        server.pool(),
+        &format!("user:{}", user.id),
+        settings.account_per_minute,
+    )
+    .await?
+    {
+        return Err(ApiError::too_many(
+            "too_many_attempts",
+            "too many sign-in approvals for this account: wait a minute",
+            wait,
+        ));
+    }
+    if let Some(wait) = rate_limit::hit(
+        server.pool(),
+        &format!("rp:{}", party.id),
+        settings.relying_party_per_minute,
+    )
+    .await?
+    {
+        return Err(ApiError::too_many(
+            "rate_limited",
+            "this relying party asked for too many approvals this minute",
+            wait,
+        ));
+    }
+    let number = random_in(10, 99);
+    let choices = (request.mode == NumberMode::Choose).then(|| three_choices(number));
+    let context = serde_json::to_string(&request.context).unwrap_or_default();
+    let expires_at = now + (ttl as i64) * 1000;
+    let id = new_id("ap");
+    let mut superseded = Vec::new();
+    for attempt in 0.. {
+        let mut transaction = server.pool().begin().await?;
+        let closed = sqlx::query(
+            "UPDATE approvals SET state = CASE WHEN expires_at <= $1 THEN 'expired' ELSE 'superseded' END, decided_at = $1 \
+             WHERE user_id = $2 AND state = 'pending' RETURNING id",
+        )
+        .bind(now)
+        .bind(&user.id)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO approvals (id, user_id, rp_id, number, mode, choices, context, state, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+        )
+        .bind(&id)
+        .bind(&user.id)
+        .bind(&party.id)
+        .bind(i64::from(number))
+        .bind(if request.mode == NumberMode::Choose { "choose" } else { "typed" })
+        .bind(choices.map(|choices| serde_json::to_string(&choices).unwrap_or_default()))
+        .bind(&context)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *transaction)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // Another instance inserted a pending approval between our two statements: go again.
+            Err(error) if is_unique_violation(&error) && attempt < 3 => continue,
+            Err(error) => return Err(error.into()),
+        }
+        audit::record(
+            &mut *transaction,
+            Entry {
+                event: "approval_created",
+                rp_id: Some(&party.id),
+                user_id: Some(&user.id),
+                approval_id: Some(&id),
+                ..Entry::default()
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        superseded = closed
+            .iter()
+            .filter_map(|row| column::<String>(row, "id").ok())
+            .collect();
+        break;
+    }
+    for approval_id in superseded {
+        server.bus.publish(Event::Closed { approval_id }).await;
+    }
+    server
+        .bus
+        .publish(Event::Created {
+            user_id: user.id.clone(),
+            approval_id: id.clone(),
+        })
+        .await;
+    wake_devices(server, &user.id).await;
+    Ok(Created {
+        id,
+        number,
+        mode: request.mode,
+        expires_at: seconds(expires_at),
+    })
+}
+
+/// The right number and two others, in random order.
+fn three_choices(number: u8) -> [u8; 3] {
+    let mut choices = vec![number];
+    while choices.len() < 3 {
+        let other = random_in(10, 99);
+        if !choices.contains(&other) {
+            choices.push(other);
+        }
+    }
+    let first = usize::from(random_in(0, 2));
+    choices.swap(0, first);
+    [choices[0], choices[1], choices[2]]
+}
+
+/// Wakes the account's devices with content-free pushes, without making the site wait.
+async fn wake_devices(server: &Server, user_id: &str) {
+    let channels = match devices::push_channels(server, user_id).await {
+        Ok(channels) => channels,
+        Err(error) => {
+            eprintln!("tessera-server: could not read push addresses: {error}");
+            return;
+        }
+    };
+    for channel in channels {
+        if let Err(error) = server.pushers.wake(&channel).await {
+            eprintln!(
+                "tessera-server: could not wake a device through {}: {error}",
+                channel.kind.as_str()
+            );
+        }
+    }
+}
+
+/// An approval of `rp_id`'s, as it stands.
+pub async fn status(server: &Server, rp_id: &str, id: &str) -> Result<ApprovalView, ApiError> {
+    load(server, "a.id = $1 AND a.rp_id = $2", &[id, rp_id])
+        .await?
+        .map(|stored| stored.view(now_ms()))
+        .ok_or_else(|| ApiError::not_found("unknown_approval", "no such approval"))
+}
+
+/// Waits until the approval is no longer pending, or `timeout` passes.
+pub async fn wait(
+    server: &Server,
+    rp_id: &str,
+    id: &str,
+    timeout: Duration,
+) -> Result<ApprovalView, ApiError> {
+    let deadline = tokio::time::Instant::now() + timeout.min(MAX_WAIT);
+    let mut events = server.bus.subscribe();
+    loop {
+        let view = status(server, rp_id, id).await?;
+        if view.status != Status::Pending {
+            return Ok(view);
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Ok(view);
+        }
+        // Re-read at least every second (for expiry, and any event missed).
+        let tick = (deadline - now).min(Duration::from_secs(1));
+        let _ = tokio::time::timeout(tick, async {
+            loop {
+                match events.recv().await {
+                    Ok(Event::Closed { approval_id }) if approval_id == id => return,
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => std::future::pending::<()>().await,
+                }
+            }
+        })
+        .await;
+    }
+}
+
+/// Redeems the result: once only, and only once it is final.
+pub async fn redeem(server: &Server, rp_id: &str, id: &str) -> Result<ApprovalView, ApiError> {
+    let now = now_ms();
+    let mut transaction = server.pool().begin().await?;
+    let redeemed = sqlx::query(
+        "UPDATE approvals SET redeemed_at = $1 WHERE id = $2 AND rp_id = $3 AND redeemed_at IS NULL \
+         AND (state <> 'pending' OR expires_at <= $1) RETURNING user_id",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(rp_id)
+    .fetch_optional(&mut *transaction)
+    .await?;
+    if let Some(row) = redeemed {
+        let user_id: String = column(&row, "user_id")?;
+        audit::record(
+            &mut *transaction,
+            Entry {
+                event: "redeemed",
+                rp_id: Some(rp_id),
+                user_id: Some(&user_id),
+                approval_id: Some(id),
+                ..Entry::default()
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        return status(server, rp_id, id).await;
+    }
+    transaction.rollback().await?;
+    let view = status(server, rp_id, id).await?;
+    Err(if view.redeemed {
+        ApiError::conflict(
+            "already_redeemed",
+            "this approval's result was already redeemed: each result counts once",
+        )
+    } else {
+        ApiError::conflict("still_pending", "the approval has not been answered yet")
+    })
+}
+
+/// The approvals waiting for a device's account, signed for it.
+pub async fn pending_for(server: &Server, device: &Device) -> Result<Vec<String>, ApiError> {
+    let sql = format!(
+        "{SELECT} WHERE a.user_id = $1 AND a.state = 'pending' AND a.expires_at > $2 ORDER BY a.created_at"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&device.user_id)
+        .bind(now_ms())
+        .fetch_all(server.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            from_row(row)
+                .map_err(ApiError::from)
+                .and_then(|stored| sign_for(server, device, &stored))
+        })
+        .collect()
+}
+
+/// One approval for a device: only its own account's, only while it is pending.
+pub async fn fetch_for(server: &Server, device: &Device, id: &str) -> Result<String, ApiError> {
+    let stored = load(
+        server,
+        "a.id = $1 AND a.user_id = $2",
+        &[id, &device.user_id],
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::not_found(
+            "unknown_approval",
+            "no such approval for this device's account",
+        )
+    })?;
+    if stored.status(now_ms()) != Status::Pending {
+        return Err(closed(&stored));
+    }
+    sign_for(server, device, &stored)
+}
+
+fn sign_for(server: &Server, device: &Device, stored: &Stored) -> Result<String, ApiError> {
+    let claims = message::Claims {
+        iss: server.settings.origin.clone(),
+        aud: device.id.clone(),
+        iat: seconds(now_ms()),
+        exp: seconds(stored.expires_at),
+        jti: stored.id.clone(),
+        body: stored.for_device(),
+    };
+    message::seal(
+        &server.key,
+        MessageType::Approval,
+        &server.key.public_key().thumbprint(),
+        &claims,
+    )
+    .map_err(devices::refused)
+}
+
+fn closed(stored: &Stored) -> ApiError {
+    let message = match stored.status(now_ms()) {
+        Status::Approved => "this sign-in was already approved",
+        Status::Denied => "this sign-in was already denied",
+        Status::Expired => "this sign-in request has expired: start the sign-in again",
+        Status::Superseded => "a newer sign-in request replaced this one",
+        Status::Pending => "this sign-in is still waiting",
+    };
+    ApiError::conflict("approval_closed", message)
+}
+
+/// A device's answer. Exactly one answer to an approval wins.
+pub async fn answer(
+    server: &Server,
+    device: &Device,
+    body: AnswerBody,
+) -> Result<Outcome, ApiError> {
+    let stored = load(
+        server,
+        "a.id = $1 AND a.user_id = $2",
+        &[&body.approval, &device.user_id],
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::not_found(
+            "unknown_approval",
+            "no such approval for this device's account",
+        )
+    })?;
+    let (status, reason) = match (body.decision, body.number, body.reason) {
+        (Decision::Approve, Some(number), None) if number == stored.number => {
+            (Status::Approved, None)
+        }
+        (Decision::Approve, Some(_), None) => (Status::Denied, Some(DenyReason::WrongNumber)),
+        (Decision::Deny, None, Some(reason @ (DenyReason::Declined | DenyReason::NotMe))) => {
+            (Status::Denied, Some(reason))
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_answer",
+                "approve needs a number and no reason; deny needs the reason declined or not_me and no number",
+            ));
+        }
+    };
+    let now = now_ms();
+    let mut transaction = server.pool().begin().await?;
+    let decided = sqlx::query(
+        "UPDATE approvals SET state = $1, reason = $2, device_id = $3, decided_at = $4 \
+         WHERE id = $5 AND state = 'pending' AND expires_at > $4",
+    )
+    .bind(status.as_str())
+    .bind(reason.map(DenyReason::as_str))
+    .bind(&device.id)
+    .bind(now)
+    .bind(&stored.id)
+    .execute(&mut *transaction)
+    .await?;
+    if decided.rows_affected() == 0 {
+        transaction.rollback().await?;
+        let current = load(server, "a.id = $1", &[&stored.id])
+            .await?
+            .ok_or_else(|| ApiError::not_found("unknown_approval", "no such approval"))?;
+        return Err(closed(&current));
+    }
+    let mute_until = now + server.settings.not_me_mute.as_millis() as i64;
+    let user_update = match (status, reason) {
+        (Status::Approved, _) => sqlx::query("UPDATE users SET denials = 0 WHERE id = $1").bind(&stored.user_id),
+        (_, Some(DenyReason::NotMe)) => sqlx::query("UPDATE users SET denials = denials + 1, last_denied_at = $2, muted_until = $3 WHERE id = $1")
+            .bind(&stored.user_id)
+            .bind(now)
+            .bind(mute_until),
+        _ => sqlx::query("UPDATE users SET denials = denials + 1, last_denied_at = $2 WHERE id = $1").bind(&stored.user_id).bind(now),
+    };
+    user_update.execute(&mut *transaction).await?;
+    let event = if status == Status::Approved {
+        "approved"
+    } else {
+        "denied"
+    };
+    audit::record(
+        &mut *transaction,
+        Entry {
+            event,
+            rp_id: Some(&stored.rp_id),
+            user_id: Some(&stored.user_id),
+            approval_id: Some(&stored.id),
+            device_id: Some(&device.id),
+            detail: reason.map(DenyReason::as_str),
+        },
+    )
+    .await?;
+    transaction.commit().await?;
+    server
+        .bus
+        .publish(Event::Closed {
+            approval_id: stored.id.clone(),
+        })
+        .await;
+    if reason == Some(DenyReason::NotMe) {
+        crate::not_me::report(
+            server,
+            &stored.rp_id,
+            &stored.account,
+            &stored.id,
+            &device.id,
+        )
+        .await;
+    }
+    Ok(Outcome { status, reason })
+}

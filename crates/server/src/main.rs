@@ -1,0 +1,139 @@
+//! `tessera-server`: runs the approval server, or registers a relying party.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use tessera_server::push::{PushConfig, Pushers};
+use tessera_server::{Settings, Store};
+
+/// Tessera's approval server: sign-in approvals with number matching.
+#[derive(Parser)]
+#[command(version, about)]
+struct Options {
+    /// Where to listen.
+    #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The folder for the embedded SQLite database (default: the platform's data folder).
+    #[arg(long, env = "TESSERA_DATA")]
+    data: Option<PathBuf>,
+    /// Run on Postgres instead (`postgres://user@host/database`); any number of instances may
+    /// share one database.
+    #[arg(long, env = "TESSERA_DATABASE")]
+    database: Option<String>,
+    /// The address devices and sites reach this server at, if not http://<listen> (behind a
+    /// TLS proxy: https://approvals.example.com).
+    #[arg(long, env = "TESSERA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Seconds an approval waits for an answer.
+    #[arg(long, default_value_t = 90)]
+    approval_seconds: u64,
+    /// Minutes approvals for an account are muted after "this wasn't me".
+    #[arg(long, default_value_t = 15)]
+    not_me_minutes: u64,
+    /// Approvals one account may be asked for per minute.
+    #[arg(long, default_value_t = 10)]
+    account_per_minute: i64,
+    /// Approvals one relying party may ask for per minute.
+    #[arg(long, default_value_t = 6000)]
+    relying_party_per_minute: i64,
+    #[command(flatten)]
+    push: PushConfig,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Registers a relying party (a site) and prints its API key, once.
+    AddRelyingParty {
+        /// Its name, shown on devices (`Example shop`).
+        name: String,
+        /// Where to report "this wasn't me" (an https address).
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+}
+
+fn default_data() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|path| path.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"))
+        })?;
+    Some(data.join("tessera-server"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = Options::parse();
+    match run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tessera-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    let (store, where_) = match &options.database {
+        Some(url) => (
+            Store::postgres(url)
+                .await
+                .map_err(|error| error.to_string())?,
+            "Postgres".to_string(),
+        ),
+        None => {
+            let folder = options
+                .data
+                .clone()
+                .or_else(default_data)
+                .ok_or("no data folder: give one with --data")?;
+            let store = Store::sqlite(&folder)
+                .await
+                .map_err(|error| error.to_string())?;
+            (store, format!("SQLite in {}", folder.display()))
+        }
+    };
+    if let Some(Command::AddRelyingParty { name, webhook }) = &options.command {
+        let (party, key) =
+            tessera_server::relying_party::create(&store.pool, name, webhook.as_deref())
+                .await
+                .map_err(|error| error.message)?;
+        println!(
+            "Registered {} ({}). Its API key, shown only now:\n{key}",
+            party.name, party.id
+        );
+        return Ok(());
+    }
+    let origin = match &options.public_url {
+        Some(url) => {
+            tessera_push::EnrollLink::check_origin(url).map_err(|error| error.to_string())?
+        }
+        None => format!("http://{}", options.listen),
+    };
+    let mut settings = Settings::new(origin.clone());
+    settings.approval_ttl = Duration::from_secs(options.approval_seconds);
+    settings.not_me_mute = Duration::from_secs(options.not_me_minutes * 60);
+    settings.account_per_minute = options.account_per_minute;
+    settings.relying_party_per_minute = options.relying_party_per_minute;
+    let pushers = Pushers::new(&options.push).map_err(|error| error.to_string())?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", options.listen))?;
+    let running = tessera_server::start(store, settings, pushers, listener)
+        .await
+        .map_err(|error| error.to_string())?;
+    println!(
+        "Tessera approval server on http://{} ({where_})",
+        running.address
+    );
+    println!("Demo sign-in site: {origin}/demo");
+    let _ = tokio::signal::ctrl_c().await;
+    running.stop().await;
+    Ok(())
+}

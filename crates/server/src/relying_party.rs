@@ -1,0 +1,98 @@
+//! Relying parties: the sites that ask for approvals. Each has an API key, stored only as its
+//! hash, and optionally a webhook that hears of "this wasn't me".
+
+use sqlx::AnyPool;
+use sqlx::any::AnyRow;
+
+use crate::error::ApiError;
+use crate::ids::{hash_secret, new_id, random};
+use crate::store::column;
+use crate::time::now_ms;
+
+/// The name of the relying party behind the demo site.
+pub const DEMO: &str = "Demo shop";
+
+/// A relying party.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelyingParty {
+    /// Its id.
+    pub id: String,
+    /// Its name, shown on devices.
+    pub name: String,
+    /// Where "this wasn't me" is reported, if anywhere.
+    pub webhook_url: Option<String>,
+}
+
+fn from_row(row: &AnyRow) -> Result<RelyingParty, sqlx::Error> {
+    Ok(RelyingParty {
+        id: column(row, "id")?,
+        name: column(row, "name")?,
+        webhook_url: column(row, "webhook_url")?,
+    })
+}
+
+/// Registers a relying party and returns it with its API key (shown once, stored hashed).
+pub async fn create(
+    pool: &AnyPool,
+    name: &str,
+    webhook_url: Option<&str>,
+) -> Result<(RelyingParty, String), ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(ApiError::bad_request(
+            "invalid_name",
+            "a relying party's name must be 1 to 100 characters",
+        ));
+    }
+    let key = format!("tsk_{}", random(32));
+    let party = RelyingParty {
+        id: new_id("rp"),
+        name: name.to_string(),
+        webhook_url: webhook_url.map(str::to_string),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO relying_parties (id, name, key_hash, webhook_url, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&party.id)
+    .bind(&party.name)
+    .bind(hash_secret(&key))
+    .bind(&party.webhook_url)
+    .bind(now_ms())
+    .execute(pool)
+    .await;
+    match inserted {
+        Ok(_) => Ok((party, key)),
+        Err(error) if crate::store::is_unique_violation(&error) => Err(ApiError::conflict(
+            "name_taken",
+            format!("a relying party named {name} already exists"),
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The relying party an API key belongs to.
+pub async fn by_key(pool: &AnyPool, key: &str) -> Result<Option<RelyingParty>, sqlx::Error> {
+    sqlx::query("SELECT id, name, webhook_url FROM relying_parties WHERE key_hash = $1")
+        .bind(hash_secret(key))
+        .fetch_optional(pool)
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
+}
+
+/// The demo site's relying party (made on first use; it has no API key: the demo calls the
+/// server from inside).
+pub async fn demo(pool: &AnyPool) -> Result<RelyingParty, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO relying_parties (id, name, key_hash, webhook_url, created_at) VALUES ('rp_demo', $1, NULL, NULL, $2) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(DEMO)
+    .bind(now_ms())
+    .execute(pool)
+    .await?;
+    let row = sqlx::query("SELECT id, name, webhook_url FROM relying_parties WHERE id = 'rp_demo'")
+        .fetch_one(pool)
+        .await?;
+    from_row(&row)
+}

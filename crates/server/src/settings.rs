@@ -1,0 +1,38 @@
+//! The rules a server runs with: how long things live and how often they may happen.
+
+use std::time::Duration;
+
+/// The server's rules. Every field has the default DESIGN.md gives.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The origin devices and sites reach the server at (`https://approvals.example.com`).
+    pub origin: String,
+    /// How long an approval waits for an answer.
+    pub approval_ttl: Duration,
+    /// How long an enrollment link stays valid.
+    pub enrollment_ttl: Duration,
+    /// How long approvals for an account are muted after "this wasn't me".
+    pub not_me_mute: Duration,
+    /// Approvals one account may be asked for per minute.
+    pub account_per_minute: i64,
+    /// Approvals one relying party may ask for per minute.
+    pub relying_party_per_minute: i64,
+    /// Denials in a row after which an account must wait before the next approval (the wait
+    /// doubles with each further denial, up to 15 minutes).
+    pub backoff_after_denials: i64,
+}
+
+impl Settings {
+    /// The defaults, for a server reached at `origin`.
+    pub fn new(origin: String) -> Settings {
+        Settings {
+            origin,
+            approval_ttl: Duration::from_secs(90),
+            enrollment_ttl: Duration::from_secs(600),
+            not_me_mute: Duration::from_secs(15 * 60),
+            account_per_minute: 10,
+            relying_party_per_minute: 6000,
+            backoff_after_denials: 3,
+        }
+    }
+}

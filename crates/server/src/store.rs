@@ -1,0 +1,178 @@
+//! The server's database: one pool over SQLite (embedded, the default) or Postgres (shared by
+//! any number of server instances), the migrations, and the few helpers every part uses.
+//!
+//! Every query is written once, in SQL both databases understand, and bound with `$1`-style
+//! parameters. State changes that race (two answers, two redeems) are single conditional
+//! `UPDATE`s; changes of several rows are transactions that begin with a write, so SQLite takes
+//! its write lock at once instead of failing to upgrade a read.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+
+/// The migrations, in order. Each runs once, in a transaction, recorded in `schema_migrations`.
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_approvals.sql"))];
+
+/// Which database the server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file, one server instance.
+    Sqlite,
+    /// Postgres, any number of instances.
+    Postgres,
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// The connection pool.
+    pub pool: AnyPool,
+    /// Which database it is.
+    pub backend: Backend,
+    /// The Postgres address, for the event listener (None on SQLite).
+    pub postgres_url: Option<String>,
+}
+
+/// A database failure. Shown to operators in logs; API callers get a generic 500.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or migrated.
+    #[error("the database could not be opened: {0}")]
+    Open(String),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database in `folder`.
+    pub async fn sqlite(folder: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(folder)
+            .map_err(|error| StoreError::Open(format!("{}: {error}", folder.display())))?;
+        let path = folder.join("approvals.sqlite3");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    // WAL lets readers and the writer work at once; NORMAL sync in WAL mode is
+                    // safe against a crashed server (the WAL is synced at checkpoints), and the
+                    // busy timeout makes writers queue rather than fail.
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
+        let store = Store {
+            pool,
+            backend: Backend::Sqlite,
+            postgres_url: None,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to Postgres at `url` (`postgres://user@host/db`).
+    pub async fn postgres(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|error| StoreError::Open(format!("Postgres: {error}")))?;
+        let store = Store {
+            pool,
+            backend: Backend::Postgres,
+            postgres_url: Some(url.to_string()),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Brings the schema up to date. Safe when several instances start at once: the version
+    /// row is written first, so a second instance waits, then finds it and skips.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            )
+            .await
+            .map_err(|error| StoreError::Open(format!("migrations: {error}")))?;
+        for (version, sql) in MIGRATIONS {
+            let mut transaction = self.pool.begin().await?;
+            let claimed = sqlx::query(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(crate::time::now_ms())
+            .execute(&mut *transaction)
+            .await?;
+            if claimed.rows_affected() == 0 {
+                transaction.rollback().await?;
+                continue;
+            }
+            for statement in statements(sql) {
+                transaction
+                    .execute(sqlx::AssertSqlSafe(statement))
+                    .await
+                    .map_err(|error| StoreError::Open(format!("migration {version}: {error}")))?;
+            }
+            transaction.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Splits a migration into statements, leaving out comments.
+fn statements(sql: &str) -> Vec<String> {
+    let without_comments: String = sql
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_comments
+        .split(';')
+        .map(str::trim)
+        .filter(|statement| !statement.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a query failed on a unique constraint (a race another writer won, or a replay).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(database) if database.is_unique_violation())
+}
+
+/// Reads a column, mapping a missing or mistyped one to a query error.
+pub fn column<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    sqlx::Row::try_get(row, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_split_into_statements_without_comments() {
+        let parts =
+            statements("-- a comment;\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX b ON a (x);\n");
+        assert_eq!(
+            parts,
+            vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX b ON a (x)"]
+        );
+    }
+}

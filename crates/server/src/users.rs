@@ -1,0 +1,76 @@
+//! Accounts: a relying party's user as the server knows them (`alice` at Demo shop), with the
+//! state the rules keep about them (muted until, denials in a row).
+
+use sqlx::AnyPool;
+
+use crate::ids::new_id;
+use crate::store::{column, is_unique_violation};
+use crate::time::now_ms;
+
+/// An account.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// The server's id for it.
+    pub id: String,
+    /// The relying party's name for it.
+    pub account: String,
+    /// Approvals are muted until then (Unix ms; 0 if not muted).
+    pub muted_until: i64,
+    /// Denials in a row.
+    pub denials: i64,
+    /// When the last denial was (Unix ms).
+    pub last_denied_at: i64,
+}
+
+/// Checks an account name from a relying party.
+pub fn valid_account(account: &str) -> bool {
+    !account.trim().is_empty() && account.len() <= 200 && !account.chars().any(char::is_control)
+}
+
+/// The account `account` at relying party `rp_id`, if known.
+pub async fn find(pool: &AnyPool, rp_id: &str, account: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, account, muted_until, denials, last_denied_at FROM users WHERE rp_id = $1 AND account = $2",
+    )
+    .bind(rp_id)
+    .bind(account)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(User {
+            id: column(&row, "id")?,
+            account: column(&row, "account")?,
+            muted_until: column(&row, "muted_until")?,
+            denials: column(&row, "denials")?,
+            last_denied_at: column(&row, "last_denied_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The account, made if new.
+pub async fn find_or_create(
+    pool: &AnyPool,
+    rp_id: &str,
+    account: &str,
+) -> Result<User, sqlx::Error> {
+    if let Some(user) = find(pool, rp_id, account).await? {
+        return Ok(user);
+    }
+    let inserted =
+        sqlx::query("INSERT INTO users (id, rp_id, account, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(new_id("usr"))
+            .bind(rp_id)
+            .bind(account)
+            .bind(now_ms())
+            .execute(pool)
+            .await;
+    match inserted {
+        Ok(_) => {}
+        Err(error) if is_unique_violation(&error) => {}
+        Err(error) => return Err(error),
+    }
+    find(pool, rp_id, account)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
