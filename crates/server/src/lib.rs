@@ -48,10 +48,13 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting requests and waits for the server task to end.
-    pub async fn stop(self) {
+    /// Stops accepting requests, gives open requests two seconds, then ends the rest (event
+    /// streams never end by themselves).
+    pub async fn stop(mut self) {
         let _ = self.stop.send(());
-        let _ = self.task.await;
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task).await.is_err() {
+            self.task.abort();
+        }
     }
 }
 
