@@ -55,7 +55,7 @@ impl Store {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     // WAL lets readers and the writer work at once; NORMAL sync in WAL mode is

@@ -10,6 +10,9 @@ use super::{Vault, VaultError, now};
 /// The vault's number for an enrolled approval server.
 pub type ApprovalServerId = i64;
 
+/// An enrollment as the vault gives it back: its number and its opened bytes.
+pub type StoredEnrollment = (ApprovalServerId, Zeroizing<Vec<u8>>);
+
 /// The associated data that binds a sealed enrollment to its row and schema version.
 fn context(vault_id: &str, id: ApprovalServerId, version: i64) -> Vec<u8> {
     format!("tessera/approval_servers/{vault_id}/{id}/{version}").into_bytes()
@@ -45,9 +48,7 @@ impl Vault {
 
     /// Every enrollment, oldest first, opened. A row that does not open is an error: the
     /// device key in it is the only copy.
-    pub fn approval_servers(
-        &self,
-    ) -> Result<Vec<(ApprovalServerId, Zeroizing<Vec<u8>>)>, VaultError> {
+    pub fn approval_servers(&self) -> Result<Vec<StoredEnrollment>, VaultError> {
         let storage = self.storage();
         let mut statement = self
             .connection
