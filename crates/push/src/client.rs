@@ -101,6 +101,11 @@ impl Client {
             now(),
             i64::MAX,
         )?;
+        if enrolled.iss != link.server {
+            return Err(ProtocolError::UnexpectedAnswer(
+                "an enrollment confirmed by another server".into(),
+            ));
+        }
         if enrolled.body.device_key != key.public_key().thumbprint() {
             return Err(ProtocolError::UnexpectedAnswer(
                 "enrolled another key".into(),

@@ -51,7 +51,8 @@ impl EnrollLink {
     /// Reads a link, accepting any case of the scheme and surrounding whitespace.
     pub fn parse(text: &str) -> Result<EnrollLink, LinkError> {
         let url = Url::parse(text.trim()).map_err(|_| LinkError::NotEnrollLink)?;
-        if url.scheme() != "tessera" || url.host_str() != Some("enroll") {
+        let host = url.host_str().unwrap_or("");
+        if url.scheme() != "tessera" || !host.eq_ignore_ascii_case("enroll") {
             return Err(LinkError::NotEnrollLink);
         }
         let parameter = |name: &'static str| {
@@ -63,7 +64,8 @@ impl EnrollLink {
         let version = parameter("v")?;
         match version.parse::<u32>() {
             Ok(PROTOCOL_VERSION) => {}
-            Ok(_) => return Err(LinkError::NewerVersion(version)),
+            Ok(newer) if newer > PROTOCOL_VERSION => return Err(LinkError::NewerVersion(version)),
+            Ok(_) => return Err(LinkError::Malformed("version")),
             Err(_) => return Err(LinkError::Malformed("version")),
         }
         let server = origin(&parameter("server")?)?;
@@ -117,6 +119,9 @@ impl EnrollLink {
 fn origin(text: &str) -> Result<String, LinkError> {
     let url = Url::parse(text).map_err(|_| LinkError::Malformed("server"))?;
     let host = url.host_str().ok_or(LinkError::Malformed("server"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(LinkError::Malformed("server"));
+    }
     let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
     match url.scheme() {
         "https" => {}
@@ -163,6 +168,20 @@ mod tests {
             link("https://a.example").replace("tessera", "TESSERA")
         );
         assert!(EnrollLink::parse(&text).is_ok());
+        let host_case = link("https://a.example").replace("enroll?", "ENROLL?");
+        assert!(EnrollLink::parse(&host_case).is_ok());
+    }
+
+    #[test]
+    fn version_zero_and_credentials_in_the_server_are_refused() {
+        assert_eq!(
+            EnrollLink::parse(&link("https://a.example").replace("v=1", "v=0")),
+            Err(LinkError::Malformed("version"))
+        );
+        assert_eq!(
+            EnrollLink::parse(&link("https://user:pass@a.example")),
+            Err(LinkError::Malformed("server"))
+        );
     }
 
     #[test]

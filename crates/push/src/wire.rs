@@ -43,6 +43,9 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, in words for a person.
     pub message: String,
+    /// With 429: seconds to wait before trying again (also in the `Retry-After` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// The data of an `approval` event on the device's event stream: only the id; the content is

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use tessera_push::message::{self, AnswerBody, Decision, MessageType};
-use tessera_push::{Approval, Context, DenyReason, NumberMode, Outcome, Status};
+use tessera_push::{Approval, Context, DenyReason, NumberMode, Outcome, PushChannel, Status};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::audit::{self, Entry};
@@ -241,27 +241,20 @@ pub async fn create(
             format!("ttl_seconds must be {MIN_TTL_SECONDS} to {MAX_TTL_SECONDS}"),
         ));
     }
-    let user = users::find(server.pool(), &party.id, &request.account)
-        .await?
-        .filter(|_| users::valid_account(&request.account));
-    let Some(user) = user else {
+    let found = users::with_devices(server.pool(), &party.id, &request.account).await?;
+    let Some((user, channels)) = found.filter(|(_, devices)| !devices.is_empty()) else {
         return Err(ApiError::conflict(
             "no_device",
             "this account has no enrolled device: enroll one first",
         ));
     };
-    if !devices::has_active_device(server, &user.id).await? {
-        return Err(ApiError::conflict(
-            "no_device",
-            "this account has no enrolled device: enroll one first",
-        ));
-    }
+    let channels: Vec<PushChannel> = channels.into_iter().flatten().collect();
     let now = now_ms();
     if user.muted_until > now {
         return Err(ApiError::too_many(
             "account_muted",
             "approvals for this account are paused because a sign-in was reported as not the user's",
-            ((user.muted_until - now) / 1000) as u64,
+            seconds_until(user.muted_until, now),
         ));
     }
     let settings = &server.settings;
@@ -273,35 +266,33 @@ pub async fn create(
             return Err(ApiError::too_many(
                 "backoff",
                 "several sign-ins in a row were denied: wait before trying again",
-                ((until - now) / 1000) as u64,
+                seconds_until(until, now),
             ));
         }
     }
-    if let Some(wait) = rate_limit::hit(
-        server.pool(),
-        &format!("user:{}", user.id),
-        settings.account_per_minute,
-    )
-    .await?
-    {
-        return Err(ApiError::too_many(
-            "too_many_attempts",
-            "too many sign-in approvals for this account: wait a minute",
-            wait,
-        ));
-    }
-    if let Some(wait) = rate_limit::hit(
-        server.pool(),
-        &format!("rp:{}", party.id),
-        settings.relying_party_per_minute,
-    )
-    .await?
-    {
-        return Err(ApiError::too_many(
-            "rate_limited",
-            "this relying party asked for too many approvals this minute",
-            wait,
-        ));
+    let limits = [
+        (format!("user:{}", user.id), settings.account_per_minute),
+        (
+            format!("rp:{}", party.id),
+            settings.relying_party_per_minute,
+        ),
+    ];
+    match rate_limit::hit_all(server.pool(), &limits).await? {
+        Some((0, wait)) => {
+            return Err(ApiError::too_many(
+                "too_many_attempts",
+                "too many sign-in approvals for this account: wait a minute",
+                wait,
+            ));
+        }
+        Some((_, wait)) => {
+            return Err(ApiError::too_many(
+                "rate_limited",
+                "this relying party asked for too many approvals this minute",
+                wait,
+            ));
+        }
+        None => {}
     }
     let number = random_in(10, 99);
     let choices = (request.mode == NumberMode::Choose).then(|| three_choices(number));
@@ -368,7 +359,7 @@ pub async fn create(
             approval_id: id.clone(),
         })
         .await;
-    wake_devices(server, &user.id).await;
+    wake_devices(server, channels);
     Ok(Created {
         id,
         number,
@@ -391,23 +382,42 @@ fn three_choices(number: u8) -> [u8; 3] {
     [choices[0], choices[1], choices[2]]
 }
 
-/// Wakes the account's devices with content-free pushes, without making the site wait.
-async fn wake_devices(server: &Server, user_id: &str) {
-    let channels = match devices::push_channels(server, user_id).await {
-        Ok(channels) => channels,
-        Err(error) => {
-            eprintln!("tessera-server: could not read push addresses: {error}");
-            return;
-        }
-    };
-    for channel in channels {
-        if let Err(error) = server.pushers.wake(&channel).await {
-            eprintln!(
-                "tessera-server: could not wake a device through {}: {error}",
-                channel.kind.as_str()
-            );
-        }
+/// Whole seconds from `now` until `until` (both Unix ms), rounded up: a caller that waits
+/// exactly that long is not refused again.
+fn seconds_until(until: i64, now: i64) -> u64 {
+    ((until - now).max(0) as u64).div_ceil(1000)
+}
+
+/// Wakes the account's devices with content-free pushes, in the background so the site does
+/// not wait; an address the push service says is dead is forgotten.
+fn wake_devices(server: &Server, channels: Vec<PushChannel>) {
+    if channels.is_empty() {
+        return;
     }
+    let (pushers, pool) = (server.pushers.clone(), server.pool().clone());
+    tokio::spawn(async move {
+        for channel in channels {
+            match pushers.wake(&channel).await {
+                Ok(()) => {}
+                Err(error) if error.is_unregistered() => {
+                    let forgotten = sqlx::query(
+                        "UPDATE devices SET push_kind = NULL, push_address = NULL WHERE push_kind = $1 AND push_address = $2",
+                    )
+                    .bind(channel.kind.as_str())
+                    .bind(&channel.address)
+                    .execute(&pool)
+                    .await;
+                    if let Err(error) = forgotten {
+                        eprintln!("tessera-server: could not forget a dead push address: {error}");
+                    }
+                }
+                Err(error) => eprintln!(
+                    "tessera-server: could not wake a device through {}: {error}",
+                    channel.kind.as_str()
+                ),
+            }
+        }
+    });
 }
 
 /// An approval of `rp_id`'s, as it stands.

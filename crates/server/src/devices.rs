@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use tessera_push::jws::Unverified;
 use tessera_push::message::{self, Claims, EnrollBody, EnrolledBody, MAX_LIFETIME, MessageType};
-use tessera_push::{ProtocolError, PublicKey, PushChannel, PushKind};
+use tessera_push::{ProtocolError, PublicKey, PushChannel};
 
 use crate::audit::{self, Entry};
 use crate::error::ApiError;
@@ -113,9 +113,9 @@ pub async fn authenticate<B: DeserializeOwned>(
     )
     .map_err(refused)?;
     if claims.iss != device_id {
-        return Err(ApiError::unauthorized(
+        return Err(ApiError::bad_request(
             "invalid_message",
-            "the message's sender is not the key that signed it",
+            "the message's sender (iss) is not the key that signed it (kid)",
         ));
     }
     remember_message(server, &device_id, &claims.jti, claims.exp).await?;
@@ -225,6 +225,11 @@ pub async fn enroll(
         MAX_LIFETIME,
     )
     .map_err(refused)?;
+    if claims.iss != "enroll" {
+        return Err(refused(ProtocolError::Malformed(
+            "an enrollment's sender (iss) is \"enroll\"",
+        )));
+    }
     let body = claims.body;
     let name = body.device_name.trim();
     if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
@@ -387,17 +392,19 @@ pub async fn set_push(
 pub async fn revoke(
     server: &Server,
     rp_id: &str,
+    account: &str,
     device_id: &str,
     why: &str,
 ) -> Result<(), ApiError> {
     let mut transaction = server.pool().begin().await?;
     let revoked = sqlx::query(
         "UPDATE devices SET revoked_at = $1, push_kind = NULL, push_address = NULL \
-         WHERE id = $2 AND revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE rp_id = $3) RETURNING user_id",
+         WHERE id = $2 AND revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE rp_id = $3 AND account = $4) RETURNING user_id",
     )
     .bind(now_ms())
     .bind(device_id)
     .bind(rp_id)
+    .bind(account)
     .fetch_optional(&mut *transaction)
     .await?
     .ok_or_else(|| ApiError::not_found("unknown_device", "no such device, or it was already revoked"))?;
@@ -428,6 +435,7 @@ pub async fn revoke(
 pub async fn rename(
     server: &Server,
     rp_id: &str,
+    account: &str,
     device_id: &str,
     name: &str,
 ) -> Result<(), ApiError> {
@@ -440,11 +448,12 @@ pub async fn rename(
     }
     let mut transaction = server.pool().begin().await?;
     let renamed = sqlx::query(
-        "UPDATE devices SET name = $1 WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE rp_id = $3) RETURNING user_id",
+        "UPDATE devices SET name = $1 WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE rp_id = $3 AND account = $4) RETURNING user_id",
     )
     .bind(name)
     .bind(device_id)
     .bind(rp_id)
+    .bind(account)
     .fetch_optional(&mut *transaction)
     .await?
     .ok_or_else(|| ApiError::not_found("unknown_device", "no such device"))?;
@@ -493,37 +502,4 @@ pub async fn of_account(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(ApiError::from)
-}
-
-/// The push addresses of an account's active devices.
-pub async fn push_channels(
-    server: &Server,
-    user_id: &str,
-) -> Result<Vec<PushChannel>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT push_kind, push_address FROM devices WHERE user_id = $1 AND revoked_at IS NULL AND push_address IS NOT NULL",
-    )
-    .bind(user_id)
-    .fetch_all(server.pool())
-    .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let kind = PushKind::parse(&column::<String>(row, "push_kind").ok()?)?;
-            Some(PushChannel {
-                kind,
-                address: column(row, "push_address").ok()?,
-            })
-        })
-        .collect())
-}
-
-/// Whether an account has a device that can approve.
-pub async fn has_active_device(server: &Server, user_id: &str) -> Result<bool, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT count(*) AS n FROM devices WHERE user_id = $1 AND revoked_at IS NULL")
-            .bind(user_id)
-            .fetch_one(server.pool())
-            .await?;
-    Ok(column::<i64>(&row, "n")? > 0)
 }

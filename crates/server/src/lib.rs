@@ -52,7 +52,10 @@ impl Running {
     /// streams never end by themselves).
     pub async fn stop(mut self) {
         let _ = self.stop.send(());
-        if tokio::time::timeout(Duration::from_secs(2), &mut self.task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
             self.task.abort();
         }
     }
@@ -70,6 +73,7 @@ pub async fn start(
     let bus = events::Bus::start(store.clone()).await?;
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default();
     let server = Arc::new(Server {
@@ -77,7 +81,8 @@ pub async fn start(
         settings,
         key,
         bus,
-        pushers,
+        pushers: Arc::new(pushers),
+        parties: relying_party::KeyCache::default(),
         http,
     });
     let address = listener

@@ -116,6 +116,14 @@ async fn run(options: Options) -> Result<(), String> {
         }
         None => format!("http://{}", options.listen),
     };
+    if options.public_url.is_none() && options.listen.ip().is_unspecified() {
+        eprintln!(
+            "tessera-server: listening on all addresses without --public-url: devices only enroll over https, so give the https address they reach this server at"
+        );
+    }
+    if !(15..=300).contains(&options.approval_seconds) {
+        return Err("--approval-seconds must be 15 to 300".into());
+    }
     let mut settings = Settings::new(origin.clone());
     settings.approval_ttl = Duration::from_secs(options.approval_seconds);
     settings.not_me_mute = Duration::from_secs(options.not_me_minutes * 60);

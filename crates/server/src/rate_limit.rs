@@ -7,21 +7,37 @@ use crate::time::now_ms;
 
 const WINDOW_MS: i64 = 60_000;
 
-/// Counts a hit on `bucket`; returns `Some(seconds until the window ends)` if it is over `limit`.
-pub async fn hit(pool: &AnyPool, bucket: &str, limit: i64) -> Result<Option<u64>, sqlx::Error> {
+/// Counts a hit on each bucket in one statement; returns the first bucket that is over its
+/// limit (its index, and seconds until its window ends).
+pub async fn hit_all(
+    pool: &AnyPool,
+    limits: &[(String, i64); 2],
+) -> Result<Option<(usize, u64)>, sqlx::Error> {
     let now = now_ms();
     let window = now - now.rem_euclid(WINDOW_MS);
-    let row = sqlx::query(
-        "INSERT INTO rate_windows (bucket, window_start, hits) VALUES ($1, $2, 1) \
+    let rows = sqlx::query(
+        "INSERT INTO rate_windows (bucket, window_start, hits) VALUES ($1, $3, 1), ($2, $3, 1) \
          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_windows.hits + 1 \
-         RETURNING hits",
+         RETURNING bucket, hits",
     )
-    .bind(bucket)
+    .bind(&limits[0].0)
+    .bind(&limits[1].0)
     .bind(window)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
-    let hits: i64 = crate::store::column(&row, "hits")?;
-    Ok((hits > limit).then(|| ((window + WINDOW_MS - now) / 1000 + 1) as u64))
+    let wait = ((window + WINDOW_MS - now) as u64).div_ceil(1000);
+    for (index, (bucket, limit)) in limits.iter().enumerate() {
+        for row in &rows {
+            let (name, hits): (String, i64) = (
+                crate::store::column(row, "bucket")?,
+                crate::store::column(row, "hits")?,
+            );
+            if name == *bucket && hits > *limit {
+                return Ok(Some((index, wait)));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Forgets windows that have ended.

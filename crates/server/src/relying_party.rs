@@ -1,6 +1,10 @@
 //! Relying parties: the sites that ask for approvals. Each has an API key, stored only as its
 //! hash, and optionally a webhook that hears of "this wasn't me".
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use sqlx::AnyPool;
 use sqlx::any::AnyRow;
 
@@ -44,6 +48,14 @@ pub async fn create(
             "a relying party's name must be 1 to 100 characters",
         ));
     }
+    if let Some(url) = webhook_url {
+        tessera_push::EnrollLink::check_origin(&url_origin(url)).map_err(|_| {
+            ApiError::bad_request(
+                "invalid_webhook",
+                "the webhook must be an https address (or http on this machine's loopback)",
+            )
+        })?;
+    }
     let key = format!("tsk_{}", random(32));
     let party = RelyingParty {
         id: new_id("rp"),
@@ -68,6 +80,50 @@ pub async fn create(
         )),
         Err(error) => Err(error.into()),
     }
+}
+
+/// How long a relying party looked up by its key is remembered. Keys cannot be revoked yet;
+/// when they can, this bounds how long a revoked key keeps working on other instances.
+const REMEMBER: Duration = Duration::from_secs(60);
+
+/// Relying parties recently looked up, by their key's hash: every request of a site carries
+/// its key, and the database need not be asked each time.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    known: Mutex<HashMap<String, (RelyingParty, Instant)>>,
+}
+
+impl KeyCache {
+    /// The relying party an API key belongs to, from memory or the database.
+    pub async fn find(
+        &self,
+        pool: &AnyPool,
+        key: &str,
+    ) -> Result<Option<RelyingParty>, sqlx::Error> {
+        let hash = hash_secret(key);
+        if let Ok(known) = self.known.lock() {
+            if let Some((party, at)) = known.get(&hash) {
+                if at.elapsed() < REMEMBER {
+                    return Ok(Some(party.clone()));
+                }
+            }
+        }
+        let party = by_key(pool, key).await?;
+        if let (Some(party), Ok(mut known)) = (&party, self.known.lock()) {
+            if known.len() > 10_000 {
+                known.clear();
+            }
+            known.insert(hash, (party.clone(), Instant::now()));
+        }
+        Ok(party)
+    }
+}
+
+/// The scheme, host and port of an address (the part the https rule is about).
+fn url_origin(text: &str) -> String {
+    url::Url::parse(text)
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_default()
 }
 
 /// The relying party an API key belongs to.

@@ -1,5 +1,7 @@
 //! Everything a request handler needs, shared by all of them.
 
+use std::sync::Arc;
+
 use tessera_push::SigningKey;
 
 use crate::events::Bus;
@@ -18,7 +20,9 @@ pub struct Server {
     /// Where changes are announced.
     pub bus: Bus,
     /// How devices are woken.
-    pub pushers: Pushers,
+    pub pushers: Arc<Pushers>,
+    /// Relying parties recently seen, by API key hash.
+    pub parties: crate::relying_party::KeyCache,
     /// For calling relying parties' webhooks.
     pub http: reqwest::Client,
 }

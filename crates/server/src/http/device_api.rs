@@ -89,6 +89,7 @@ pub async fn unenroll(
     devices::revoke(
         &server,
         &device.rp_id,
+        &device.account,
         &device.id,
         "unenrolled by the device",
     )

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::relying_party::{self, RelyingParty};
+use crate::relying_party::RelyingParty;
 use crate::state::Server;
 
 /// A JSON body (`Content-Type: application/json`), refused whole if anything in it is wrong.
@@ -70,7 +70,9 @@ impl FromRequestParts<Arc<Server>> for Party {
                     "send the relying party's API key as Authorization: Bearer <key>",
                 )
             })?;
-        relying_party::by_key(server.pool(), key.trim())
+        server
+            .parties
+            .find(server.pool(), key.trim())
             .await?
             .map(Party)
             .ok_or_else(|| {

@@ -56,6 +56,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/demo/api/sign-in", post(demo::sign_in))
         .route("/demo/api/sign-in/{id}", get(demo::sign_in_state))
         .fallback(no_such_endpoint)
+        .layer(axum::middleware::map_response(json_errors))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(server)
@@ -70,6 +71,39 @@ async fn server_key(
 ) -> Json<serde_json::Value> {
     let key = server.key.public_key();
     Json(serde_json::json!({ "jwk": key, "thumbprint": key.thumbprint() }))
+}
+
+/// Turns any error answer that is not JSON (axum's own rejections, such as a path that is not
+/// UTF-8) into the server's JSON error body, so that every error reads the same.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "no_such_endpoint",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ if status.is_client_error() => "bad_request",
+        _ => "internal",
+    };
+    let message = if text.is_empty() {
+        status.to_string()
+    } else {
+        text
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 async fn no_such_endpoint() -> ApiError {

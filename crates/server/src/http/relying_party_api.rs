@@ -147,10 +147,10 @@ pub struct Rename {
 pub async fn rename(
     State(server): State<Arc<Server>>,
     Party(party): Party,
-    Path((_account, id)): Path<(String, String)>,
+    Path((account, id)): Path<(String, String)>,
     Body(body): Body<Rename>,
 ) -> Result<StatusCode, ApiError> {
-    devices::rename(&server, &party.id, &id, &body.name).await?;
+    devices::rename(&server, &party.id, &account, &id, &body.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,8 +158,15 @@ pub async fn rename(
 pub async fn revoke(
     State(server): State<Arc<Server>>,
     Party(party): Party,
-    Path((_account, id)): Path<(String, String)>,
+    Path((account, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    devices::revoke(&server, &party.id, &id, "revoked by the relying party").await?;
+    devices::revoke(
+        &server,
+        &party.id,
+        &account,
+        &id,
+        "revoked by the relying party",
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
