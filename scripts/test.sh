@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 base_setup
-apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver xclip
+apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver xclip \
+  postgresql openssl chromium curl
 app_setup
 cargo_tool tauri-driver
 
@@ -16,8 +17,8 @@ cargo fmt --all -- --check
 say "Linting (cargo clippy)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, under Xvfb"
-scripts/with-keyring.sh xvfb-run -a cargo test --workspace
+say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, a private Postgres, under Xvfb"
+scripts/with-keyring.sh scripts/with-postgres.sh xvfb-run -a cargo test --workspace
 
 say "Checking that the about screen's licence list is current"
 scripts/licences.sh >/dev/null
@@ -32,9 +33,14 @@ npm --prefix ui test --silent
 say "Driving the built app (tauri-driver, WebKitWebDriver, Xvfb)"
 tests/e2e/run.sh
 
+say "Signing in on the demo site in Chromium, approving with the command line (Playwright)"
+tests/approvals/run.sh
+
 say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
 scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
+# Postgres with fsync on for the approvals benchmark: durable commits, as in production.
+TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
 
 say "Everything passed in $(( $(date +%s) - started )) s"

@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tessera_push::{Answer, Client, EnrollLink, Enrollment, ServerEvent};
-use tessera_server::push::Pushers;
-use tessera_server::{Settings, Store};
 
 const DEVICES: usize = 1000;
 const CONCURRENCY: usize = 32;
@@ -72,19 +70,96 @@ impl Bench {
     }
 }
 
-async fn run(label: &str, store: Store) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = Settings::new(base.clone());
-    settings.account_per_minute = i64::MAX;
-    settings.relying_party_per_minute = i64::MAX;
-    settings.backoff_after_denials = i64::MAX;
-    let (_, key) = tessera_server::relying_party::create(&store.pool, "Bench shop", None)
-        .await
-        .unwrap();
-    let running = tessera_server::start(store, settings, Pushers::none(), listener)
-        .await
-        .unwrap();
+/// The real `tessera-server` in its own process, so that its CPU time can be told apart from
+/// the load generator's.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+    key: String,
+}
+
+impl ServerProcess {
+    fn start(data: &std::path::Path, database: Option<&str>) -> ServerProcess {
+        let binary = env!("CARGO_BIN_EXE_tessera-server");
+        let mut common = vec!["--data".to_string(), data.display().to_string()];
+        if let Some(url) = database {
+            common.extend(["--database".to_string(), url.to_string()]);
+        }
+        let registered = std::process::Command::new(binary)
+            .args(&common)
+            .args(["add-relying-party", "Bench shop"])
+            .output()
+            .unwrap();
+        assert!(
+            registered.status.success(),
+            "{}",
+            String::from_utf8_lossy(&registered.stderr)
+        );
+        let key = String::from_utf8_lossy(&registered.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .to_string();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(binary)
+            .args(&common)
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--account-per-minute",
+                "1000000000",
+                "--relying-party-per-minute",
+                "1000000000",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ServerProcess { child, base, key }
+    }
+
+    /// The server's CPU time so far (user + system), from /proc.
+    fn cpu(&self) -> Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks = |index: usize| {
+            fields
+                .get(index)
+                .and_then(|field| field.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in
+        // clock ticks of 1/100 s on Linux.
+        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn run(label: &str, database: Option<&str>) {
+    let folder = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(folder.path(), database);
+    let (base, key) = (process.base.clone(), process.key.clone());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY * 2)
         .build()
@@ -119,6 +194,7 @@ async fn run(label: &str, store: Store) {
     );
     let devices = Arc::new(devices);
 
+    let cpu_before = process.cpu();
     let started = Instant::now();
     let tasks: Vec<_> = (0..CONCURRENCY)
         .map(|worker| {
@@ -149,9 +225,15 @@ async fn run(label: &str, store: Store) {
         flows += task.await.unwrap();
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu = (process.cpu() - cpu_before).as_secs_f64();
     println!(
-        "{label}: {flows} flows in {elapsed:.1} s = {:.0} flows/s (ask, fetch, answer, redeem; {CONCURRENCY} at once; {DEVICES} devices)",
+        "{label}: {flows} flows in {elapsed:.1} s = {:.0} flows/s (ask, fetch, answer, redeem; {CONCURRENCY} at once; {DEVICES} devices; load generator on the same 2 cores)",
         flows as f64 / elapsed
+    );
+    println!(
+        "{label}: the server process used {server_cpu:.1} CPU-seconds: {:.2} ms per flow, {:.0} flows per CPU-second of server",
+        server_cpu * 1000.0 / flows as f64,
+        flows as f64 / server_cpu.max(0.001)
     );
 
     // Latency: a device with its event stream open; the site asks; how long until it is told.
@@ -180,13 +262,12 @@ async fn run(label: &str, store: Store) {
         at(0.99),
         at(1.0)
     );
-    running.stop().await;
+    drop(process);
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let folder = tempfile::tempdir().unwrap();
-    run("SQLite", Store::sqlite(folder.path()).await.unwrap()).await;
+    run("SQLite", None).await;
     match std::env::var("TESSERA_TEST_POSTGRES") {
         Ok(admin) => {
             use sqlx::Connection;
@@ -198,13 +279,7 @@ async fn main() {
                 .await
                 .unwrap();
             let (base, _) = admin.rsplit_once('/').unwrap();
-            run(
-                "Postgres",
-                Store::postgres(&format!("{base}/tessera_bench"))
-                    .await
-                    .unwrap(),
-            )
-            .await;
+            run("Postgres", Some(&format!("{base}/tessera_bench"))).await;
         }
         Err(_) => {
             println!("Postgres: skipped (run through scripts/with-postgres.sh to measure it)")
