@@ -603,3 +603,28 @@ fn changing_the_password_keeps_the_accounts_and_retires_the_old_one() {
         .unwrap();
     assert_eq!(names(&vault), vec!["a"]);
 }
+
+#[test]
+fn approval_servers_are_sealed_kept_and_forgotten() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let record = br#"{"server":"https://approvals.example","key":"a-device-private-key"}"#;
+    let id = vault.add_approval_server(record).unwrap();
+    drop(vault);
+    assert!(
+        !file_bytes(&path)
+            .iter()
+            .any(|bytes| contains(bytes, b"a-device-private-key")),
+        "the enrollment is sealed at rest"
+    );
+    let mut vault = unlock(&path).unwrap();
+    let stored = vault.approval_servers().unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].0, &stored[0].1[..]), (id, &record[..]));
+    vault.remove_approval_server(id).unwrap();
+    assert!(vault.approval_servers().unwrap().is_empty());
+    assert_eq!(
+        vault.remove_approval_server(id),
+        Err(VaultError::ApprovalServerNotFound(id))
+    );
+}
