@@ -38,7 +38,9 @@ pub fn configure<R: tauri::Runtime>(
 /// Starts the app.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let result = configure(tauri::Builder::default(), AppState::default())
+    // Taken first, so that the start-up figures cover all of the app's own work.
+    let started = std::time::SystemTime::now();
+    let result = configure(tauri::Builder::default(), AppState::started_at(started))
         .setup(|app| {
             use tauri::Manager;
             let state = app.state::<AppState>();

@@ -264,6 +264,24 @@ fn the_about_screen_has_a_version() {
 }
 
 #[test]
+fn the_start_time_is_when_the_state_was_made() {
+    let unix_ms = |time: std::time::SystemTime| {
+        time.duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1000.0
+    };
+    let before = unix_ms(std::time::SystemTime::now());
+    let mut app = App::new();
+    let after = unix_ms(std::time::SystemTime::now());
+    let started = app.ok("started_at", json!({})).as_f64().unwrap();
+    assert!(
+        (before..=after).contains(&started),
+        "{before} <= {started} <= {after}"
+    );
+}
+
+#[test]
 fn settings_are_kept_and_unknown_values_fall_back_to_the_system() {
     let mut app = App::new();
     let folder = tempfile::tempdir().unwrap();

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod codes;
+mod diagnostics;
 mod import;
 mod manual;
 mod settings;
@@ -27,6 +28,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::settings,
         settings::set_settings,
         settings::about,
+        diagnostics::started_at,
     ]
 }
 
