@@ -120,6 +120,8 @@ export const api = {
   settings: () => invoke<Settings>('settings'),
   setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
   about: () => invoke<About>('about'),
+  /** When the app's process started, in Unix milliseconds. */
+  startedAt: () => invoke<number>('started_at'),
 };
 
 /**

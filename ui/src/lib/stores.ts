@@ -4,7 +4,7 @@
 import { get, readable, writable } from 'svelte/store';
 import { api, type AccountView, type CodeView, type Settings } from './api';
 import { refreshDelay } from './countdown';
-import { setLanguage } from '../i18n';
+import { errorMessage, setLanguage } from '../i18n';
 import { applyTheme } from './theme';
 
 export type Route =
@@ -37,6 +37,13 @@ export function go(to: Route): void {
 export function followHistory(state: unknown): void {
   const wanted = state as Route | null;
   route.set(wanted?.screen ? wanted : { screen: 'accounts' });
+}
+
+/** Asks Rust for everything the first screen shows. */
+export function startLoading(): void {
+  loadSettings().catch(() => {});
+  loadAccounts().catch((error) => showToast(errorMessage(error)));
+  refreshCodes();
 }
 
 export const accounts = writable<AccountView[]>([]);
