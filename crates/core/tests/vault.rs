@@ -530,7 +530,7 @@ fn a_vault_from_a_newer_tessera_is_refused_untouched() {
         error,
         VaultError::NewerVersion {
             found: 9,
-            supported: 1
+            supported: tessera_core::vault::SCHEMA_VERSION
         }
     );
     assert!(error.to_string().contains("update Tessera"));
@@ -627,4 +627,30 @@ fn approval_servers_are_sealed_kept_and_forgotten() {
         vault.remove_approval_server(id),
         Err(VaultError::ApprovalServerNotFound(id))
     );
+}
+
+#[test]
+fn a_version_1_vault_gains_the_approval_servers_table_and_keeps_its_accounts() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    add(
+        &mut vault,
+        "Example",
+        "alice@example.com",
+        "JBSWY3DPEHPK3PXP",
+    );
+    drop(vault);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DROP TABLE approval_servers; PRAGMA user_version = 1")
+        .unwrap();
+    let mut vault = unlock(&path).unwrap();
+    assert_eq!(names(&vault), vec!["alice@example.com"]);
+    let id = vault.add_approval_server(b"enrollment").unwrap();
+    assert_eq!(vault.approval_servers().unwrap()[0].0, id);
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, tessera_core::vault::SCHEMA_VERSION);
 }
