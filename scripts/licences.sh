@@ -9,9 +9,23 @@ cd "$(dirname "$0")/.."
     | python3 -c '
 import json, sys
 meta = json.load(sys.stdin)
-ours = {p["id"] for p in meta["packages"] if p["source"] is None}
-for p in meta["packages"]:
-    if p["id"] not in ours:
+packages = {p["id"]: p for p in meta["packages"]}
+nodes = {node["id"]: node for node in meta["resolve"]["nodes"]}
+# Only what the app is built from: its normal and build dependencies, followed down, not the
+# server or the command line (which are other programs) and not test-only crates.
+app = next(p["id"] for p in meta["packages"] if p["name"] == "tessera-app")
+seen, todo = set(), [app]
+while todo:
+    current = todo.pop()
+    if current in seen:
+        continue
+    seen.add(current)
+    for dep in nodes[current]["deps"]:
+        if any(kind["kind"] != "dev" for kind in dep["dep_kinds"]):
+            todo.append(dep["pkg"])
+for package_id in sorted(seen):
+    p = packages[package_id]
+    if p["source"] is not None:
         print(json.dumps({"name": p["name"], "version": p["version"], "licence": p.get("license") or "see the crate"}))
 '
   python3 - <<'PY'
