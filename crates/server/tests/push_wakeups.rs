@@ -615,9 +615,33 @@ async fn unified_push() -> (Arc<UnifiedPushReceiver>, SocketAddr, Pushers) {
     .await;
     let config = PushConfig {
         unifiedpush: true,
+        unifiedpush_allow_loopback: true,
         ..PushConfig::default()
     };
     (receiver, addr, Pushers::new(&config).unwrap())
+}
+
+#[tokio::test]
+async fn unifiedpush_refuses_loopback_endpoints_unless_allowed() {
+    let (receiver, addr, _) = unified_push().await;
+    let strict = Pushers::new(&PushConfig {
+        unifiedpush: true,
+        ..PushConfig::default()
+    })
+    .unwrap();
+    let channel = PushChannel {
+        kind: PushKind::UnifiedPush,
+        address: format!("http://{addr}/up/device"),
+    };
+    let refused = strict.wake(&channel).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("--unifiedpush-allow-loopback"),
+        "{refused}"
+    );
+    assert!(
+        receiver.deliveries.lock().unwrap().is_empty(),
+        "nothing was sent"
+    );
 }
 
 #[tokio::test]

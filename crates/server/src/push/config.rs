@@ -52,6 +52,12 @@ pub struct PushConfig {
     #[arg(long, env = "TESSERA_UNIFIEDPUSH", value_parser = clap::builder::BoolishValueParser::new())]
     pub unifiedpush: bool,
 
+    /// UnifiedPush: also send to endpoints on this machine's loopback (a distributor running
+    /// beside the server, or tests). Off by default: on a shared host an enrolled device could
+    /// otherwise make the server post to a local service.
+    #[arg(long, env = "TESSERA_UNIFIEDPUSH_ALLOW_LOOPBACK", value_parser = clap::builder::BoolishValueParser::new())]
+    pub unifiedpush_allow_loopback: bool,
+
     /// Relay: a URL that is sent each wake-up (service, address, time) for a relay to deliver,
     /// used for devices on services this server has no credentials for.
     #[arg(long, env = "TESSERA_PUSH_WEBHOOK_URL", value_name = "URL")]

@@ -19,13 +19,21 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
-/// The endpoint a device gave, if the server may send to it; otherwise why not.
-pub(super) fn endpoint(address: &str) -> Result<Url, String> {
+/// The endpoint a device gave, if the server may send to it; otherwise why not. Loopback
+/// endpoints are refused unless the operator allowed them (`allow_loopback`): on a shared host
+/// they would let an enrolled device make the server post to a local service's port.
+pub(super) fn endpoint(address: &str, allow_loopback: bool) -> Result<Url, String> {
     let url = Url::parse(address).map_err(|_| "it is not a URL".to_owned())?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("it carries a user name or password".into());
     }
     let loopback = is_loopback_literal(&url);
+    if loopback && !allow_loopback {
+        return Err(
+            "loopback endpoints are refused unless the server runs with --unifiedpush-allow-loopback"
+                .into(),
+        );
+    }
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
@@ -199,6 +207,7 @@ mod tests {
 
     #[test]
     fn endpoints_must_be_https_or_loopback() {
+        let endpoint = |address: &str| super::endpoint(address, true);
         assert!(endpoint("https://push.example.org/up/abc").is_ok());
         assert!(endpoint("http://127.0.0.1:8080/up/abc").is_ok());
         assert!(endpoint("http://[::1]:8080/up/abc").is_ok());
@@ -209,5 +218,12 @@ mod tests {
         assert!(endpoint("https://user:pass@push.example.org/up").is_err());
         assert!(endpoint("ftp://push.example.org/up").is_err());
         assert!(endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn loopback_endpoints_need_the_operators_consent() {
+        assert!(super::endpoint("http://127.0.0.1:8080/up/abc", false).is_err());
+        assert!(super::endpoint("https://[::1]/up/abc", false).is_err());
+        assert!(super::endpoint("https://push.example.org/up/abc", false).is_ok());
     }
 }

@@ -21,6 +21,7 @@ const TIME_TO_LIVE: &str = "90";
 /// Wakes devices at their UnifiedPush endpoint.
 pub(super) struct UnifiedPush {
     client: reqwest::Client,
+    allow_loopback: bool,
 }
 
 impl UnifiedPush {
@@ -30,14 +31,19 @@ impl UnifiedPush {
             return Ok(None);
         }
         let client = http::build(http::client().dns_resolver(Arc::new(PublicOnly)), SERVICE)?;
-        Ok(Some(UnifiedPush { client }))
+        Ok(Some(UnifiedPush {
+            client,
+            allow_loopback: config.unifiedpush_allow_loopback,
+        }))
     }
 
     async fn send(&self, address: &str) -> Result<(), PushError> {
         let endpoint =
-            public_address::endpoint(address).map_err(|reason| PushError::AddressRefused {
-                service: SERVICE,
-                reason,
+            public_address::endpoint(address, self.allow_loopback).map_err(|reason| {
+                PushError::AddressRefused {
+                    service: SERVICE,
+                    reason,
+                }
             })?;
         let response = self
             .client
