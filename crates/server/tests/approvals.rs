@@ -34,24 +34,7 @@ async fn approving_with_the_right_number_signs_in_once(db: Db) {
         Some("Firefox on Linux")
     );
     assert_eq!(waiting[0].relying_party, "Example shop");
-    let waiter = {
-        let (http, base, key, id) = (
-            harness.http.clone(),
-            harness.base.clone(),
-            harness.rp_key.clone(),
-            id.clone(),
-        );
-        tokio::spawn(async move {
-            http.get(format!("{base}/v1/approvals/{id}?wait=20"))
-                .bearer_auth(key)
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        })
-    };
+    let waiter = harness.long_poll(&id);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let outcome = harness
         .client
@@ -502,24 +485,7 @@ async fn instances_on_one_postgres_share_the_work() {
         .unwrap()
         .unwrap();
     assert_eq!(told, Some(ServerEvent::Approval(id.clone())));
-    let waiter = {
-        let (http, base, key, id) = (
-            second.http.clone(),
-            second.base.clone(),
-            second.rp_key.clone(),
-            id.clone(),
-        );
-        tokio::spawn(async move {
-            http.get(format!("{base}/v1/approvals/{id}?wait=20"))
-                .bearer_auth(key)
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        })
-    };
+    let waiter = second.long_poll(&id);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let answered_at = Instant::now();
     first

@@ -177,6 +177,15 @@ impl Harness {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A site long-polling an approval's status (up to 20 s), in the background.
+    pub fn long_poll(&self, id: &str) -> tokio::task::JoinHandle<Value> {
+        let request = self
+            .http
+            .get(format!("{}/v1/approvals/{id}?wait=20", self.base))
+            .bearer_auth(&self.rp_key);
+        tokio::spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() })
+    }
+
     /// An enrollment link for `account`.
     pub async fn link(&self, account: &str) -> EnrollLink {
         let (status, body) = self
