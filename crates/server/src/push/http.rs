@@ -149,6 +149,29 @@ pub(super) fn base_url(
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
+/// What a plain push service's answer says: delivered; the address is dead (a status in `dead`);
+/// or refused, with the status's standard reason (the body is not read: it is the service's).
+pub(super) fn outcome(
+    service: &'static str,
+    status: reqwest::StatusCode,
+    dead: &[u16],
+) -> Result<(), PushError> {
+    if status.is_success() {
+        Ok(())
+    } else if dead.contains(&status.as_u16()) {
+        Err(PushError::Unregistered(service))
+    } else {
+        Err(PushError::Rejected {
+            service,
+            status: status.as_u16(),
+            detail: status
+                .canonical_reason()
+                .unwrap_or("no reason given")
+                .into(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

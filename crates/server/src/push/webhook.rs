@@ -97,21 +97,7 @@ impl Relay {
             .send()
             .await
             .map_err(|err| http::unreachable(SERVICE, err))?;
-        let status = response.status();
-        if status.is_success() {
-            Ok(())
-        } else if status == reqwest::StatusCode::GONE {
-            Err(PushError::Unregistered(SERVICE))
-        } else {
-            Err(PushError::Rejected {
-                service: SERVICE,
-                status: status.as_u16(),
-                detail: status
-                    .canonical_reason()
-                    .unwrap_or("no reason given")
-                    .into(),
-            })
-        }
+        http::outcome(SERVICE, response.status(), &[410])
     }
 }
 
