@@ -47,5 +47,7 @@ scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
 # Postgres with fsync on for the approvals benchmark: durable commits, as in production.
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
+# What one SQLite statement costs through sqlx's worker thread, next to rusqlite.
+cargo bench --quiet -p tessera-server --bench sqlite_statements
 
 say "Everything passed in $(( $(date +%s) - started )) s; the build takes $(du -sh target | cut -f1) on disk"

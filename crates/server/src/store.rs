@@ -56,6 +56,9 @@ impl Store {
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()
             .max_connections(1)
+            // An embedded database cannot lose its connection; a ping before every query would
+            // be one more trip to SQLite's worker thread each time.
+            .test_before_acquire(false)
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     // WAL lets readers and the writer work at once; NORMAL sync in WAL mode is
