@@ -55,6 +55,12 @@ enum Command {
         #[arg(long)]
         webhook: Option<String>,
     },
+    /// Gives a relying party a new API key and prints it, once. The old key stops working
+    /// (within a minute on servers that are running).
+    NewApiKey {
+        /// The relying party's name, as registered.
+        name: String,
+    },
 }
 
 fn default_data() -> Option<PathBuf> {
@@ -99,16 +105,29 @@ async fn run(options: Options) -> Result<(), String> {
             (store, format!("SQLite in {}", folder.display()))
         }
     };
-    if let Some(Command::AddRelyingParty { name, webhook }) = &options.command {
-        let (party, key) =
-            tessera_server::relying_party::create(&store.pool, name, webhook.as_deref())
+    match &options.command {
+        Some(Command::AddRelyingParty { name, webhook }) => {
+            let (party, key) =
+                tessera_server::relying_party::create(&store.pool, name, webhook.as_deref())
+                    .await
+                    .map_err(|error| error.message)?;
+            println!(
+                "Registered {} ({}). Its API key, shown only now:\n{key}",
+                party.name, party.id
+            );
+            return Ok(());
+        }
+        Some(Command::NewApiKey { name }) => {
+            let (party, key) = tessera_server::relying_party::new_key(&store.pool, name)
                 .await
                 .map_err(|error| error.message)?;
-        println!(
-            "Registered {} ({}). Its API key, shown only now:\n{key}",
-            party.name, party.id
-        );
-        return Ok(());
+            println!(
+                "{} ({}) has a new API key; the old one no longer works (servers that are running stop accepting it within a minute). The new key, shown only now:\n{key}",
+                party.name, party.id
+            );
+            return Ok(());
+        }
+        None => {}
     }
     let origin = match &options.public_url {
         Some(url) => {

@@ -82,8 +82,46 @@ pub async fn create(
     }
 }
 
-/// How long a relying party looked up by its key is remembered. Keys cannot be revoked yet;
-/// when they can, this bounds how long a revoked key keeps working on other instances.
+/// Gives the relying party named `name` a new API key and returns it (shown once, stored
+/// hashed). The old key stops working at once for new lookups; an instance that looked it up
+/// in the last minute goes on accepting it until its memory of it lapses (see `REMEMBER`).
+pub async fn new_key(pool: &AnyPool, name: &str) -> Result<(RelyingParty, String), ApiError> {
+    let key = format!("tsk_{}", random(32));
+    let mut transaction = pool.begin().await?;
+    let replaced = sqlx::query(
+        "UPDATE relying_parties SET key_hash = $1 WHERE name = $2 AND key_hash IS NOT NULL \
+         RETURNING id, name, webhook_url",
+    )
+    .bind(hash_secret(&key))
+    .bind(name.trim())
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some(row) = replaced else {
+        transaction.rollback().await?;
+        return Err(ApiError::not_found(
+            "unknown_relying_party",
+            format!(
+                "no relying party named {} has an API key: check the name (add-relying-party registers one)",
+                name.trim()
+            ),
+        ));
+    };
+    let party = from_row(&row)?;
+    crate::audit::record(
+        &mut *transaction,
+        crate::audit::Entry {
+            event: "api_key_replaced",
+            rp_id: Some(&party.id),
+            ..crate::audit::Entry::default()
+        },
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok((party, key))
+}
+
+/// How long a relying party looked up by its key is remembered: this bounds how long a
+/// replaced key keeps working on an instance that used it just before.
 const REMEMBER: Duration = Duration::from_secs(60);
 
 /// Relying parties recently looked up, by their key's hash: every request of a site carries
