@@ -1,7 +1,8 @@
-//! What one SQLite statement costs through the server's driver (sqlx, whose SQLite connections
-//! each run on a worker thread that every statement travels to and back from) next to rusqlite
-//! on the caller's thread, on files set up alike (WAL, synchronous NORMAL). An approval flow
-//! takes about 23 statements, so this sets the ceiling of flows per second on SQLite.
+//! What SQLite statements cost through sqlx (whose SQLite connections each run on a worker
+//! thread that every statement travels to and back from), through rusqlite on the caller's
+//! thread, and through the server's own SQLite thread, which takes a request's whole
+//! transaction in one trip; on files set up alike (WAL, synchronous NORMAL). This is why the
+//! approval flows on SQLite go through that thread rather than through sqlx.
 //!
 //! Figures only: nothing is asserted.
 
@@ -151,49 +152,36 @@ fn rusqlite_driver() {
     );
 }
 
-type Job = Box<dyn FnOnce(&mut rusqlite::Connection) + Send>;
-
-/// rusqlite on a thread of its own that takes whole transactions: one trip per transaction
-/// rather than one per statement (a design the server could move to; see docs/testing.md).
-async fn rusqlite_thread() {
+/// The server's own way for the approval flows: each request's whole transaction in one trip
+/// to the thread that owns its rusqlite connection (`Store::write`).
+async fn server_thread() {
     let folder = tempfile::tempdir().unwrap();
-    let path = folder.path().join("bench.sqlite3");
-    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-    let worker = std::thread::spawn(move || {
-        let mut connection = rusqlite::Connection::open(path).unwrap();
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 CREATE TABLE bench (k TEXT PRIMARY KEY, v BIGINT)",
-            )
-            .unwrap();
-        for job in queue {
-            job(&mut connection);
-        }
-    });
-    let driver = "rusqlite, one thread, 32 tasks, one trip per transaction";
+    let store = Store::sqlite(folder.path()).await.unwrap();
+    store
+        .pool
+        .execute("CREATE TABLE bench (k TEXT PRIMARY KEY, v BIGINT)")
+        .await
+        .unwrap();
+    let driver = "tessera-server's SQLite thread, 32 tasks, one trip per transaction";
     let started = Instant::now();
     spread(32, TRANSACTIONS, move |task, i| {
-        let jobs = jobs.clone();
+        let store = store.clone();
         async move {
-            let (done, finished) = tokio::sync::oneshot::channel();
-            let job: Job = Box::new(move |connection| {
-                let transaction = connection
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .unwrap();
-                for row in 0..3 {
-                    let mut statement = transaction
-                        .prepare_cached("INSERT INTO bench (k, v) VALUES (?1, ?2)")
-                        .unwrap();
-                    statement
-                        .execute(rusqlite::params![format!("{task}-{i}-{row}"), i as i64])
-                        .unwrap();
-                }
-                transaction.commit().unwrap();
-                let _ = done.send(());
-            });
-            jobs.send(job).unwrap();
-            finished.await.unwrap();
+            store
+                .write(move |db| {
+                    Box::pin(async move {
+                        for row in 0..3 {
+                            db.run(
+                                "INSERT INTO bench (k, v) VALUES ($1, $2)",
+                                &tessera_server::params![format!("{task}-{i}-{row}"), i as i64],
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .await
+                .unwrap();
         }
     })
     .await;
@@ -203,12 +191,11 @@ async fn rusqlite_thread() {
         TRANSACTIONS,
         started,
     );
-    worker.join().unwrap();
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     sqlx_driver().await;
     rusqlite_driver();
-    rusqlite_thread().await;
+    server_thread().await;
 }

@@ -10,7 +10,6 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
 use tessera_push::message::{self, AnswerBody, Decision, MessageType};
 use tessera_push::{Approval, Context, DenyReason, NumberMode, Outcome, PushChannel, Status};
 use tokio::sync::broadcast::error::RecvError;
@@ -20,9 +19,10 @@ use crate::devices::{self, Device};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::ids::{new_id, random_in};
+use crate::params;
 use crate::relying_party::RelyingParty;
+use crate::sql::{DbError, Row, Sql, SqlFuture, Value};
 use crate::state::Server;
-use crate::store::{column, is_unique_violation};
 use crate::time::{now_ms, seconds};
 use crate::{rate_limit, users};
 
@@ -108,23 +108,37 @@ struct Stored {
     redeemed_at: Option<i64>,
 }
 
-const SELECT: &str = "SELECT a.id, a.user_id, a.rp_id, a.number, a.mode, a.choices, a.context, a.state, a.reason, \
-     a.device_id, a.created_at, a.expires_at, a.decided_at, a.redeemed_at, u.account, r.name AS rp_name \
-     FROM approvals a JOIN users u ON u.id = a.user_id JOIN relying_parties r ON r.id = a.rp_id";
+/// The approvals that match `$condition`, with their account and relying party's name.
+macro_rules! approvals_where {
+    ($condition:literal) => {
+        concat!(
+            "SELECT a.id, a.user_id, a.rp_id, a.number, a.mode, a.choices, a.context, a.state, a.reason, \
+             a.device_id, a.created_at, a.expires_at, a.decided_at, a.redeemed_at, u.account, r.name AS rp_name \
+             FROM approvals a JOIN users u ON u.id = a.user_id JOIN relying_parties r ON r.id = a.rp_id WHERE ",
+            $condition
+        )
+    };
+}
 
-fn from_row(row: &AnyRow) -> Result<Stored, sqlx::Error> {
-    let damaged =
-        |what: &str| sqlx::Error::Decode(format!("a stored approval's {what} is damaged").into());
-    let mode: String = column(row, "mode")?;
-    let choices: Option<String> = column(row, "choices")?;
-    let context: String = column(row, "context")?;
+const BY_ID: &str = approvals_where!("a.id = $1");
+const BY_ID_FOR_PARTY: &str = approvals_where!("a.id = $1 AND a.rp_id = $2");
+const BY_ID_FOR_USER: &str = approvals_where!("a.id = $1 AND a.user_id = $2");
+const PENDING_FOR_USER: &str = approvals_where!(
+    "a.user_id = $1 AND a.state = 'pending' AND a.expires_at > $2 ORDER BY a.created_at"
+);
+
+fn from_row(row: &Row) -> Result<Stored, DbError> {
+    let damaged = |what: &str| DbError::Failed(format!("a stored approval's {what} is damaged"));
+    let mode = row.text("mode")?;
+    let choices = row.opt_text("choices")?;
+    let context = row.text("context")?;
     Ok(Stored {
-        id: column(row, "id")?,
-        user_id: column(row, "user_id")?,
-        rp_id: column(row, "rp_id")?,
-        account: column(row, "account")?,
-        rp_name: column(row, "rp_name")?,
-        number: u8::try_from(column::<i64>(row, "number")?).map_err(|_| damaged("number"))?,
+        id: row.text("id")?,
+        user_id: row.text("user_id")?,
+        rp_id: row.text("rp_id")?,
+        account: row.text("account")?,
+        rp_name: row.text("rp_name")?,
+        number: u8::try_from(row.int("number")?).map_err(|_| damaged("number"))?,
         mode: if mode == "choose" {
             NumberMode::Choose
         } else {
@@ -135,14 +149,26 @@ fn from_row(row: &AnyRow) -> Result<Stored, sqlx::Error> {
             .transpose()
             .map_err(|_| damaged("choices"))?,
         context: serde_json::from_str(&context).map_err(|_| damaged("context"))?,
-        state: column(row, "state")?,
-        reason: column(row, "reason")?,
-        device_id: column(row, "device_id")?,
-        created_at: column(row, "created_at")?,
-        expires_at: column(row, "expires_at")?,
-        decided_at: column(row, "decided_at")?,
-        redeemed_at: column(row, "redeemed_at")?,
+        state: row.text("state")?,
+        reason: row.opt_text("reason")?,
+        device_id: row.opt_text("device_id")?,
+        created_at: row.int("created_at")?,
+        expires_at: row.int("expires_at")?,
+        decided_at: row.opt_int("decided_at")?,
+        redeemed_at: row.opt_int("redeemed_at")?,
     })
+}
+
+/// The approval `sql` finds, read inside a unit of work.
+async fn find(
+    db: &mut dyn Sql,
+    sql: &'static str,
+    params: &[Value],
+) -> Result<Option<Stored>, DbError> {
+    db.row(sql, params)
+        .await?
+        .map(|row| from_row(&row))
+        .transpose()
 }
 
 impl Stored {
@@ -183,21 +209,16 @@ impl Stored {
     }
 }
 
+/// The approval `sql` finds, in a unit of its own.
 async fn load(
     server: &Server,
-    condition: &str,
-    binds: &[&str],
-) -> Result<Option<Stored>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE {condition}");
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for bind in binds {
-        query = query.bind(*bind);
-    }
-    query
-        .fetch_optional(server.pool())
-        .await?
-        .map(|row| from_row(&row))
-        .transpose()
+    sql: &'static str,
+    params: Vec<Value>,
+) -> Result<Option<Stored>, ApiError> {
+    Ok(server
+        .store
+        .read(move |db| Box::pin(async move { find(db, sql, &params).await }))
+        .await?)
 }
 
 fn check_context(context: &mut Context) -> Result<(), ApiError> {
@@ -241,7 +262,11 @@ pub async fn create(
             format!("ttl_seconds must be {MIN_TTL_SECONDS} to {MAX_TTL_SECONDS}"),
         ));
     }
-    let found = users::with_devices(server.pool(), &party.id, &request.account).await?;
+    let (rp_id, account) = (party.id.clone(), request.account.clone());
+    let found = server
+        .store
+        .read(move |db| Box::pin(async move { users::with_devices(db, &rp_id, &account).await }))
+        .await?;
     let Some((user, channels)) = found.filter(|(_, devices)| !devices.is_empty()) else {
         return Err(ApiError::conflict(
             "no_device",
@@ -277,7 +302,11 @@ pub async fn create(
             settings.relying_party_per_minute,
         ),
     ];
-    match rate_limit::hit_all(server.pool(), &limits).await? {
+    let over = server
+        .store
+        .write(move |db| Box::pin(async move { rate_limit::hit_all(db, &limits).await }))
+        .await?;
+    match over {
         Some((0, wait)) => {
             return Err(ApiError::too_many(
                 "too_many_attempts",
@@ -301,53 +330,26 @@ pub async fn create(
     let id = new_id("ap");
     let mut superseded = Vec::new();
     for attempt in 0.. {
-        let mut transaction = server.pool().begin().await?;
-        let closed = sqlx::query(
-            "UPDATE approvals SET state = CASE WHEN expires_at <= $1 THEN 'expired' ELSE 'superseded' END, decided_at = $1 \
-             WHERE user_id = $2 AND state = 'pending' RETURNING id",
-        )
-        .bind(now)
-        .bind(&user.id)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO approvals (id, user_id, rp_id, number, mode, choices, context, state, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
-        )
-        .bind(&id)
-        .bind(&user.id)
-        .bind(&party.id)
-        .bind(i64::from(number))
-        .bind(if request.mode == NumberMode::Choose { "choose" } else { "typed" })
-        .bind(choices.map(|choices| serde_json::to_string(&choices).unwrap_or_default()))
-        .bind(&context)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *transaction)
-        .await;
-        match inserted {
-            Ok(_) => {}
+        let pending = Pending {
+            id: id.clone(),
+            user_id: user.id.clone(),
+            rp_id: party.id.clone(),
+            number,
+            mode: request.mode,
+            choices: choices.map(|choices| serde_json::to_string(&choices).unwrap_or_default()),
+            context: context.clone(),
+            now,
+            expires_at,
+        };
+        match server.store.write(move |db| pending.insert(db)).await {
+            Ok(closed) => {
+                superseded = closed;
+                break;
+            }
             // Another instance inserted a pending approval between our two statements: go again.
-            Err(error) if is_unique_violation(&error) && attempt < 3 => continue,
+            Err(DbError::Unique) if attempt < 3 => continue,
             Err(error) => return Err(error.into()),
         }
-        audit::record(
-            &mut *transaction,
-            Entry {
-                event: "approval_created",
-                rp_id: Some(&party.id),
-                user_id: Some(&user.id),
-                approval_id: Some(&id),
-                ..Entry::default()
-            },
-        )
-        .await?;
-        transaction.commit().await?;
-        superseded = closed
-            .iter()
-            .filter_map(|row| column::<String>(row, "id").ok())
-            .collect();
-        break;
     }
     for approval_id in superseded {
         server.bus.publish(Event::Closed { approval_id }).await;
@@ -366,6 +368,68 @@ pub async fn create(
         mode: request.mode,
         expires_at: seconds(expires_at),
     })
+}
+
+/// A new pending approval, about to be written.
+struct Pending {
+    id: String,
+    user_id: String,
+    rp_id: String,
+    number: u8,
+    mode: NumberMode,
+    choices: Option<String>,
+    context: String,
+    now: i64,
+    expires_at: i64,
+}
+
+impl Pending {
+    /// Closes the account's pending approval (superseded, or expired if it had lapsed), inserts
+    /// this one and records it; returns the ids of the approvals it closed.
+    fn insert<'c>(self, db: &'c mut dyn Sql) -> SqlFuture<'c, Vec<String>> {
+        Box::pin(async move {
+            let closed = db
+                .rows(
+                    "UPDATE approvals SET state = CASE WHEN expires_at <= $1 THEN 'expired' ELSE 'superseded' END, decided_at = $1 \
+                     WHERE user_id = $2 AND state = 'pending' RETURNING id",
+                    &params![self.now, &self.user_id],
+                )
+                .await?;
+            let mode = if self.mode == NumberMode::Choose {
+                "choose"
+            } else {
+                "typed"
+            };
+            db.run(
+                "INSERT INTO approvals (id, user_id, rp_id, number, mode, choices, context, state, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+                &params![
+                    &self.id,
+                    &self.user_id,
+                    &self.rp_id,
+                    i64::from(self.number),
+                    mode,
+                    self.choices,
+                    self.context,
+                    self.now,
+                    self.expires_at
+                ],
+            )
+            .await?;
+            audit::record_in(
+                db,
+                Entry {
+                    event: "approval_created",
+                    rp_id: Some(&self.rp_id),
+                    user_id: Some(&self.user_id),
+                    approval_id: Some(&self.id),
+                    ..Entry::default()
+                },
+            )
+            .await?;
+            closed.iter().map(|row| row.text("id")).collect()
+        })
+    }
 }
 
 /// The right number and two others, in random order.
@@ -422,7 +486,7 @@ fn wake_devices(server: &Server, channels: Vec<PushChannel>) {
 
 /// An approval of `rp_id`'s, as it stands.
 pub async fn status(server: &Server, rp_id: &str, id: &str) -> Result<ApprovalView, ApiError> {
-    load(server, "a.id = $1 AND a.rp_id = $2", &[id, rp_id])
+    load(server, BY_ID_FOR_PARTY, params![id, rp_id].to_vec())
         .await?
         .map(|stored| stored.view(now_ms()))
         .ok_or_else(|| ApiError::not_found("unknown_approval", "no such approval"))
@@ -465,34 +529,42 @@ pub async fn wait(
 /// Redeems the result: once only, and only once it is final.
 pub async fn redeem(server: &Server, rp_id: &str, id: &str) -> Result<ApprovalView, ApiError> {
     let now = now_ms();
-    let mut transaction = server.pool().begin().await?;
-    let redeemed = sqlx::query(
-        "UPDATE approvals SET redeemed_at = $1 WHERE id = $2 AND rp_id = $3 AND redeemed_at IS NULL \
-         AND (state <> 'pending' OR expires_at <= $1) RETURNING user_id",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(rp_id)
-    .fetch_optional(&mut *transaction)
-    .await?;
-    if let Some(row) = redeemed {
-        let user_id: String = column(&row, "user_id")?;
-        audit::record(
-            &mut *transaction,
-            Entry {
-                event: "redeemed",
-                rp_id: Some(rp_id),
-                user_id: Some(&user_id),
-                approval_id: Some(id),
-                ..Entry::default()
-            },
-        )
+    let (rp_id, id) = (rp_id.to_string(), id.to_string());
+    let (redeemed, stored) = server
+        .store
+        .write(move |db| {
+            Box::pin(async move {
+                let redeemed = db
+                    .row(
+                        "UPDATE approvals SET redeemed_at = $1 WHERE id = $2 AND rp_id = $3 AND redeemed_at IS NULL \
+                         AND (state <> 'pending' OR expires_at <= $1) RETURNING user_id",
+                        &params![now, &id, &rp_id],
+                    )
+                    .await?;
+                if let Some(row) = &redeemed {
+                    audit::record_in(
+                        db,
+                        Entry {
+                            event: "redeemed",
+                            rp_id: Some(&rp_id),
+                            user_id: Some(&row.text("user_id")?),
+                            approval_id: Some(&id),
+                            ..Entry::default()
+                        },
+                    )
+                    .await?;
+                }
+                let stored = find(db, BY_ID_FOR_PARTY, &params![&id, &rp_id]).await?;
+                Ok((redeemed.is_some(), stored))
+            })
+        })
         .await?;
-        transaction.commit().await?;
-        return status(server, rp_id, id).await;
+    let view = stored
+        .map(|stored| stored.view(now_ms()))
+        .ok_or_else(|| ApiError::not_found("unknown_approval", "no such approval"))?;
+    if redeemed {
+        return Ok(view);
     }
-    transaction.rollback().await?;
-    let view = status(server, rp_id, id).await?;
     Err(if view.redeemed {
         ApiError::conflict(
             "already_redeemed",
@@ -505,13 +577,10 @@ pub async fn redeem(server: &Server, rp_id: &str, id: &str) -> Result<ApprovalVi
 
 /// The approvals waiting for a device's account, signed for it.
 pub async fn pending_for(server: &Server, device: &Device) -> Result<Vec<String>, ApiError> {
-    let sql = format!(
-        "{SELECT} WHERE a.user_id = $1 AND a.state = 'pending' AND a.expires_at > $2 ORDER BY a.created_at"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(&device.user_id)
-        .bind(now_ms())
-        .fetch_all(server.pool())
+    let parameters = params![&device.user_id, now_ms()];
+    let rows = server
+        .store
+        .read(move |db| Box::pin(async move { db.rows(PENDING_FOR_USER, &parameters).await }))
         .await?;
     rows.iter()
         .map(|row| {
@@ -526,8 +595,8 @@ pub async fn pending_for(server: &Server, device: &Device) -> Result<Vec<String>
 pub async fn fetch_for(server: &Server, device: &Device, id: &str) -> Result<String, ApiError> {
     let stored = load(
         server,
-        "a.id = $1 AND a.user_id = $2",
-        &[id, &device.user_id],
+        BY_ID_FOR_USER,
+        params![id, &device.user_id].to_vec(),
     )
     .await?
     .ok_or_else(|| {
@@ -577,81 +646,13 @@ pub async fn answer(
     device: &Device,
     body: AnswerBody,
 ) -> Result<Outcome, ApiError> {
-    let stored = load(
-        server,
-        "a.id = $1 AND a.user_id = $2",
-        &[&body.approval, &device.user_id],
-    )
-    .await?
-    .ok_or_else(|| {
-        ApiError::not_found(
-            "unknown_approval",
-            "no such approval for this device's account",
-        )
-    })?;
-    let (status, reason) = match (body.decision, body.number, body.reason) {
-        (Decision::Approve, Some(number), None) if number == stored.number => {
-            (Status::Approved, None)
-        }
-        (Decision::Approve, Some(_), None) => (Status::Denied, Some(DenyReason::WrongNumber)),
-        (Decision::Deny, None, Some(reason @ (DenyReason::Declined | DenyReason::NotMe))) => {
-            (Status::Denied, Some(reason))
-        }
-        _ => {
-            return Err(ApiError::bad_request(
-                "invalid_answer",
-                "approve needs a number and no reason; deny needs the reason declined or not_me and no number",
-            ));
-        }
-    };
-    let now = now_ms();
-    let mut transaction = server.pool().begin().await?;
-    let decided = sqlx::query(
-        "UPDATE approvals SET state = $1, reason = $2, device_id = $3, decided_at = $4 \
-         WHERE id = $5 AND state = 'pending' AND expires_at > $4",
-    )
-    .bind(status.as_str())
-    .bind(reason.map(DenyReason::as_str))
-    .bind(&device.id)
-    .bind(now)
-    .bind(&stored.id)
-    .execute(&mut *transaction)
-    .await?;
-    if decided.rows_affected() == 0 {
-        transaction.rollback().await?;
-        let current = load(server, "a.id = $1", &[&stored.id])
-            .await?
-            .ok_or_else(|| ApiError::not_found("unknown_approval", "no such approval"))?;
-        return Err(closed(&current));
-    }
-    let mute_until = now + server.settings.not_me_mute.as_millis() as i64;
-    let user_update = match (status, reason) {
-        (Status::Approved, _) => sqlx::query("UPDATE users SET denials = 0 WHERE id = $1").bind(&stored.user_id),
-        (_, Some(DenyReason::NotMe)) => sqlx::query("UPDATE users SET denials = denials + 1, last_denied_at = $2, muted_until = $3 WHERE id = $1")
-            .bind(&stored.user_id)
-            .bind(now)
-            .bind(mute_until),
-        _ => sqlx::query("UPDATE users SET denials = denials + 1, last_denied_at = $2 WHERE id = $1").bind(&stored.user_id).bind(now),
-    };
-    user_update.execute(&mut *transaction).await?;
-    let event = if status == Status::Approved {
-        "approved"
-    } else {
-        "denied"
-    };
-    audit::record(
-        &mut *transaction,
-        Entry {
-            event,
-            rp_id: Some(&stored.rp_id),
-            user_id: Some(&stored.user_id),
-            approval_id: Some(&stored.id),
-            device_id: Some(&device.id),
-            detail: reason.map(DenyReason::as_str),
-        },
-    )
-    .await?;
-    transaction.commit().await?;
+    let (device_id, user_id) = (device.id.clone(), device.user_id.clone());
+    let mute = server.settings.not_me_mute.as_millis() as i64;
+    let answered = server
+        .store
+        .write(move |db| decide(db, body, device_id, user_id, mute))
+        .await??;
+    let (stored, status, reason) = answered;
     server
         .bus
         .publish(Event::Closed {
@@ -669,4 +670,103 @@ pub async fn answer(
         .await;
     }
     Ok(Outcome { status, reason })
+}
+
+/// What an answer decided: the approval, its new status and the reason for a denial.
+type Decided = (Stored, Status, Option<DenyReason>);
+
+/// Reads the approval, checks the answer against it, and records the decision, the account's
+/// run of denials (and its mute, for "this wasn't me") and the audit entry: all or nothing.
+fn decide<'c>(
+    db: &'c mut dyn Sql,
+    body: AnswerBody,
+    device_id: String,
+    user_id: String,
+    mute: i64,
+) -> SqlFuture<'c, Result<Decided, ApiError>> {
+    Box::pin(async move {
+        let Some(stored) = find(db, BY_ID_FOR_USER, &params![&body.approval, &user_id]).await?
+        else {
+            return Ok(Err(ApiError::not_found(
+                "unknown_approval",
+                "no such approval for this device's account",
+            )));
+        };
+        let (status, reason) = match (body.decision, body.number, body.reason) {
+            (Decision::Approve, Some(number), None) if number == stored.number => {
+                (Status::Approved, None)
+            }
+            (Decision::Approve, Some(_), None) => (Status::Denied, Some(DenyReason::WrongNumber)),
+            (Decision::Deny, None, Some(reason @ (DenyReason::Declined | DenyReason::NotMe))) => {
+                (Status::Denied, Some(reason))
+            }
+            _ => {
+                return Ok(Err(ApiError::bad_request(
+                    "invalid_answer",
+                    "approve needs a number and no reason; deny needs the reason declined or not_me and no number",
+                )));
+            }
+        };
+        let now = now_ms();
+        let decided = db
+            .run(
+                "UPDATE approvals SET state = $1, reason = $2, device_id = $3, decided_at = $4 \
+                 WHERE id = $5 AND state = 'pending' AND expires_at > $4",
+                &params![
+                    status.as_str(),
+                    reason.map(DenyReason::as_str),
+                    &device_id,
+                    now,
+                    &stored.id
+                ],
+            )
+            .await?;
+        if decided == 0 {
+            // Another answer, or the clock, came first; say how it stands now.
+            let current = find(db, BY_ID, &params![&stored.id])
+                .await?
+                .unwrap_or(stored);
+            return Ok(Err(closed(&current)));
+        }
+        match (status, reason) {
+            (Status::Approved, _) => {
+                db.run(
+                    "UPDATE users SET denials = 0 WHERE id = $1",
+                    &params![&stored.user_id],
+                )
+                .await?
+            }
+            (_, Some(DenyReason::NotMe)) => {
+                db.run(
+                    "UPDATE users SET denials = denials + 1, last_denied_at = $2, muted_until = $3 WHERE id = $1",
+                    &params![&stored.user_id, now, now + mute],
+                )
+                .await?
+            }
+            _ => {
+                db.run(
+                    "UPDATE users SET denials = denials + 1, last_denied_at = $2 WHERE id = $1",
+                    &params![&stored.user_id, now],
+                )
+                .await?
+            }
+        };
+        audit::record_in(
+            db,
+            Entry {
+                event: if status == Status::Approved {
+                    "approved"
+                } else {
+                    "denied"
+                },
+                rp_id: Some(&stored.rp_id),
+                user_id: Some(&stored.user_id),
+                approval_id: Some(&stored.id),
+                device_id: Some(&device_id),
+                detail: reason.map(DenyReason::as_str),
+            },
+        )
+        .await?;
+        Ok(Ok((stored, status, reason)))
+    })
 }

@@ -4,6 +4,8 @@
 use sqlx::AnyPool;
 
 use crate::ids::new_id;
+use crate::params;
+use crate::sql::{DbError, Sql};
 use crate::time::now_ms;
 
 /// What is being recorded, and about what.
@@ -23,25 +25,44 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
+const INSERT: &str = "INSERT INTO audit_log (id, at, event, rp_id, user_id, approval_id, device_id, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Appends an entry inside a unit of work.
+pub async fn record_in(db: &mut dyn Sql, entry: Entry<'_>) -> Result<(), DbError> {
+    db.run(
+        INSERT,
+        &params![
+            new_id("au"),
+            now_ms(),
+            entry.event,
+            entry.rp_id,
+            entry.user_id,
+            entry.approval_id,
+            entry.device_id,
+            entry.detail
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Appends an entry.
 pub async fn record<'e, E>(executor: E, entry: Entry<'_>) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, event, rp_id, user_id, approval_id, device_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(new_id("au"))
-    .bind(now_ms())
-    .bind(entry.event)
-    .bind(entry.rp_id)
-    .bind(entry.user_id)
-    .bind(entry.approval_id)
-    .bind(entry.device_id)
-    .bind(entry.detail)
-    .execute(executor)
-    .await?;
+    sqlx::query(INSERT)
+        .bind(new_id("au"))
+        .bind(now_ms())
+        .bind(entry.event)
+        .bind(entry.rp_id)
+        .bind(entry.user_id)
+        .bind(entry.approval_id)
+        .bind(entry.device_id)
+        .bind(entry.detail)
+        .execute(executor)
+        .await?;
     Ok(())
 }
 

@@ -4,7 +4,6 @@
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::any::AnyRow;
 use tessera_push::jws::Unverified;
 use tessera_push::message::{self, Claims, EnrollBody, EnrolledBody, MAX_LIFETIME, MessageType};
 use tessera_push::{ProtocolError, PublicKey, PushChannel};
@@ -13,6 +12,8 @@ use crate::audit::{self, Entry};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::ids::{hash_secret, new_id};
+use crate::params;
+use crate::sql::{DbError, Row};
 use crate::state::Server;
 use crate::store::{column, is_unique_violation};
 use crate::time::{now_ms, seconds};
@@ -79,29 +80,35 @@ pub async fn authenticate<B: DeserializeOwned>(
 ) -> Result<(Device, Claims<B>), ApiError> {
     let message = Unverified::parse(signed).map_err(refused)?;
     let device_id = message.header().kid.clone();
-    let row = sqlx::query(
-        "SELECT d.id, d.user_id, d.jwk, d.revoked_at, u.account, u.rp_id, r.name AS rp_name \
-         FROM devices d JOIN users u ON u.id = d.user_id JOIN relying_parties r ON r.id = u.rp_id \
-         WHERE d.id = $1",
-    )
-    .bind(&device_id)
-    .fetch_optional(server.pool())
-    .await?
-    .ok_or_else(|| {
-        ApiError::unauthorized(
-            "unknown_device",
-            "this device is not enrolled with this server: enroll it again",
-        )
-    })?;
-    if column::<Option<i64>>(&row, "revoked_at")?.is_some() {
+    let wanted = device_id.clone();
+    let row = server
+        .store
+        .read(move |db| {
+            Box::pin(async move {
+                db.row(
+                    "SELECT d.id, d.user_id, d.jwk, d.revoked_at, u.account, u.rp_id, r.name AS rp_name \
+                     FROM devices d JOIN users u ON u.id = d.user_id JOIN relying_parties r ON r.id = u.rp_id \
+                     WHERE d.id = $1",
+                    &params![&wanted],
+                )
+                .await
+            })
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "unknown_device",
+                "this device is not enrolled with this server: enroll it again",
+            )
+        })?;
+    if row.opt_int("revoked_at")?.is_some() {
         return Err(ApiError::unauthorized(
             "device_revoked",
             "this device was removed from the account: enroll it again if that was a mistake",
         ));
     }
-    let jwk: PublicKey = serde_json::from_str(&column::<String>(&row, "jwk")?).map_err(|_| {
-        ApiError::from(sqlx::Error::Decode("a stored device key is damaged".into()))
-    })?;
+    let jwk: PublicKey = serde_json::from_str(&row.text("jwk")?)
+        .map_err(|_| ApiError::from(DbError::Failed("a stored device key is damaged".into())))?;
     let now = seconds(now_ms());
     let claims: Claims<B> = message::open(
         &message,
@@ -122,13 +129,13 @@ pub async fn authenticate<B: DeserializeOwned>(
     Ok((device_from_row(&row)?, claims))
 }
 
-fn device_from_row(row: &AnyRow) -> Result<Device, sqlx::Error> {
+fn device_from_row(row: &Row) -> Result<Device, DbError> {
     Ok(Device {
-        id: column(row, "id")?,
-        user_id: column(row, "user_id")?,
-        rp_id: column(row, "rp_id")?,
-        rp_name: column(row, "rp_name")?,
-        account: column(row, "account")?,
+        id: row.text("id")?,
+        user_id: row.text("user_id")?,
+        rp_id: row.text("rp_id")?,
+        rp_name: row.text("rp_name")?,
+        account: row.text("account")?,
     })
 }
 
@@ -139,16 +146,22 @@ async fn remember_message(
     jti: &str,
     exp: i64,
 ) -> Result<(), ApiError> {
-    let inserted =
-        sqlx::query("INSERT INTO seen_messages (device_id, jti, expires_at) VALUES ($1, $2, $3)")
-            .bind(device_id)
-            .bind(jti)
-            .bind((exp + message::CLOCK_SKEW) * 1000)
-            .execute(server.pool())
-            .await;
+    let parameters = params![device_id, jti, (exp + message::CLOCK_SKEW) * 1000];
+    let inserted = server
+        .store
+        .write(move |db| {
+            Box::pin(async move {
+                db.run(
+                    "INSERT INTO seen_messages (device_id, jti, expires_at) VALUES ($1, $2, $3)",
+                    &parameters,
+                )
+                .await
+            })
+        })
+        .await;
     match inserted {
         Ok(_) => Ok(()),
-        Err(error) if is_unique_violation(&error) => Err(ApiError::unauthorized(
+        Err(DbError::Unique) => Err(ApiError::unauthorized(
             "replayed_message",
             "this message was already received once: a replay is refused",
         )),
@@ -242,7 +255,7 @@ pub async fn enroll(
         check_push(server, push)?;
     }
     let now = now_ms();
-    let mut transaction = server.pool().begin().await?;
+    let mut transaction = server.store.begin().await?;
     let used = sqlx::query(
         "UPDATE enrollment_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
     )
@@ -362,7 +375,7 @@ pub async fn set_push(
     if let Some(push) = &push {
         check_push(server, push)?;
     }
-    let mut transaction = server.pool().begin().await?;
+    let mut transaction = server.store.begin().await?;
     sqlx::query(
         "UPDATE devices SET push_kind = $1, push_address = $2, last_seen_at = $3 WHERE id = $4",
     )
@@ -396,7 +409,7 @@ pub async fn revoke(
     device_id: &str,
     why: &str,
 ) -> Result<(), ApiError> {
-    let mut transaction = server.pool().begin().await?;
+    let mut transaction = server.store.begin().await?;
     let revoked = sqlx::query(
         "UPDATE devices SET revoked_at = $1, push_kind = NULL, push_address = NULL \
          WHERE id = $2 AND revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE rp_id = $3 AND account = $4) RETURNING user_id",
@@ -446,7 +459,7 @@ pub async fn rename(
             "the device name must be 1 to 100 printable characters",
         ));
     }
-    let mut transaction = server.pool().begin().await?;
+    let mut transaction = server.store.begin().await?;
     let renamed = sqlx::query(
         "UPDATE devices SET name = $1 WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE rp_id = $3 AND account = $4) RETURNING user_id",
     )

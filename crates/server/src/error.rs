@@ -72,6 +72,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::sql::DbError> for ApiError {
+    fn from(error: crate::sql::DbError) -> ApiError {
+        ApiError::from(StoreError::Work(error))
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> ApiError {
         ApiError::from(StoreError::Query(error))

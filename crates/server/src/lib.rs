@@ -24,6 +24,8 @@ pub mod rate_limit;
 pub mod relying_party;
 pub mod server_key;
 pub mod settings;
+pub mod sql;
+pub mod sqlite_thread;
 pub mod state;
 pub mod store;
 pub mod time;

@@ -1,6 +1,14 @@
 //! The server's database: one pool over SQLite (embedded, the default) or Postgres (shared by
 //! any number of server instances), the migrations, and the few helpers every part uses.
 //!
+//! The approval flows (asking, fetching, answering, redeeming, and knowing a device by its
+//! message) run as units of work ([`Store::read`], [`Store::write`]). On Postgres a unit is a
+//! sqlx transaction. On SQLite it is one trip to a thread that owns a rusqlite connection to the
+//! same file ([`crate::sqlite_thread`]): sqlx hands every SQLite statement to a worker thread
+//! and back, which on a small machine cost more than the flows' own work (docs/testing.md).
+//! Everything else (migrations, enrollment, the admin API, the demo) goes through the sqlx pool;
+//! on SQLite that is a second connection, and the two queue for the write lock.
+//!
 //! Every query is written once, in SQL both databases understand, and bound with `$1`-style
 //! parameters. State changes that race (two answers, two redeems) are single conditional
 //! `UPDATE`s; changes of several rows are transactions that begin with a write, so SQLite takes
@@ -11,6 +19,9 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
+
+use crate::sql::{DbError, Postgres, Sql, SqlFuture};
+use crate::sqlite_thread::{Access, SqliteThread};
 
 /// The migrations, in order. Each runs once, in a transaction, recorded in `schema_migrations`.
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_approvals.sql"))];
@@ -33,6 +44,8 @@ pub struct Store {
     pub backend: Backend,
     /// The Postgres address, for the event listener (None on SQLite).
     pub postgres_url: Option<String>,
+    /// On SQLite, the thread that runs the approval flows' units of work.
+    sqlite: Option<SqliteThread>,
 }
 
 /// A database failure. Shown to operators in logs; API callers get a generic 500.
@@ -44,6 +57,9 @@ pub enum StoreError {
     /// A query failed.
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A unit of work failed.
+    #[error("{0}")]
+    Work(#[from] DbError),
 }
 
 impl Store {
@@ -76,12 +92,17 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
-        let store = Store {
+        let mut store = Store {
             pool,
             backend: Backend::Sqlite,
             postgres_url: None,
+            sqlite: None,
         };
         store.migrate().await?;
+        store.sqlite = Some(
+            SqliteThread::open(&path)
+                .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?,
+        );
         Ok(store)
     }
 
@@ -98,9 +119,64 @@ impl Store {
             pool,
             backend: Backend::Postgres,
             postgres_url: Some(url.to_string()),
+            sqlite: None,
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A sqlx transaction that holds the write lock from its start on SQLite, where the flows'
+    /// thread writes through a connection of its own: a transaction that began by reading could
+    /// otherwise find that the other connection wrote in between, and fail instead of waiting.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Runs a unit of reads: on SQLite in one trip to its thread, from one snapshot; on
+    /// Postgres on one pooled connection, each statement seeing what was committed before it.
+    pub async fn read<T, F>(&self, unit: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Sql) -> SqlFuture<'c, T> + Send + 'static,
+    {
+        if let Some(thread) = &self.sqlite {
+            return thread.run(Access::Read, unit).await;
+        }
+        let mut connection = self.pool.acquire().await?;
+        unit(&mut Postgres {
+            connection: &mut connection,
+        })
+        .await
+    }
+
+    /// Runs a unit of work as one transaction: committed if it succeeds, rolled back if it
+    /// fails (so a failed unit changes nothing).
+    pub async fn write<T, F>(&self, unit: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Sql) -> SqlFuture<'c, T> + Send + 'static,
+    {
+        if let Some(thread) = &self.sqlite {
+            return thread.run(Access::Write, unit).await;
+        }
+        let mut transaction = self.pool.begin().await?;
+        let outcome = unit(&mut Postgres {
+            connection: &mut transaction,
+        })
+        .await;
+        match outcome {
+            Ok(value) => {
+                transaction.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                transaction.rollback().await?;
+                Err(error)
+            }
+        }
     }
 
     /// Brings the schema up to date. Safe when several instances start at once: the version
@@ -113,7 +189,7 @@ impl Store {
             .await
             .map_err(|error| StoreError::Open(format!("migrations: {error}")))?;
         for (version, sql) in MIGRATIONS {
-            let mut transaction = self.pool.begin().await?;
+            let mut transaction = self.begin().await?;
             let claimed = sqlx::query(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING",
             )

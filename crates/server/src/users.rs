@@ -5,6 +5,8 @@ use sqlx::AnyPool;
 use tessera_push::{PushChannel, PushKind};
 
 use crate::ids::new_id;
+use crate::params;
+use crate::sql::{DbError, Sql};
 use crate::store::{column, is_unique_violation};
 use crate::time::now_ms;
 
@@ -79,37 +81,37 @@ pub async fn find_or_create(
 /// The account and its active devices (each with its push address, if it has one), in one
 /// query: asking for an approval needs all of it.
 pub async fn with_devices(
-    pool: &AnyPool,
+    db: &mut dyn Sql,
     rp_id: &str,
     account: &str,
-) -> Result<Option<(User, Vec<Option<PushChannel>>)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.account, u.muted_until, u.denials, u.last_denied_at, d.id AS device_id, d.push_kind, d.push_address \
-         FROM users u LEFT JOIN devices d ON d.user_id = u.id AND d.revoked_at IS NULL \
-         WHERE u.rp_id = $1 AND u.account = $2",
-    )
-    .bind(rp_id)
-    .bind(account)
-    .fetch_all(pool)
-    .await?;
+) -> Result<Option<(User, Vec<Option<PushChannel>>)>, DbError> {
+    let rows = db
+        .rows(
+            "SELECT u.id, u.account, u.muted_until, u.denials, u.last_denied_at, d.id AS device_id, d.push_kind, d.push_address \
+             FROM users u LEFT JOIN devices d ON d.user_id = u.id AND d.revoked_at IS NULL \
+             WHERE u.rp_id = $1 AND u.account = $2",
+            &params![rp_id, account],
+        )
+        .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
     let user = User {
-        id: column(first, "id")?,
-        account: column(first, "account")?,
-        muted_until: column(first, "muted_until")?,
-        denials: column(first, "denials")?,
-        last_denied_at: column(first, "last_denied_at")?,
+        id: first.text("id")?,
+        account: first.text("account")?,
+        muted_until: first.int("muted_until")?,
+        denials: first.int("denials")?,
+        last_denied_at: first.int("last_denied_at")?,
     };
     let mut devices = Vec::new();
     for row in &rows {
-        if column::<Option<String>>(row, "device_id")?.is_none() {
+        if row.opt_text("device_id")?.is_none() {
             continue;
         }
-        let kind =
-            column::<Option<String>>(row, "push_kind")?.and_then(|kind| PushKind::parse(&kind));
-        let address: Option<String> = column(row, "push_address")?;
+        let kind = row
+            .opt_text("push_kind")?
+            .and_then(|kind| PushKind::parse(&kind));
+        let address = row.opt_text("push_address")?;
         devices.push(
             kind.zip(address)
                 .map(|(kind, address)| PushChannel { kind, address }),
