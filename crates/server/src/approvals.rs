@@ -7,6 +7,7 @@
 //! and tells the relying party; rate limits and a backoff after denials in a row; every decision
 //! is in the audit log.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -248,6 +249,29 @@ fn check_context(context: &mut Context) -> Result<(), ApiError> {
 
 /// Asks the account's devices for an approval.
 pub async fn create(
+    server: &Arc<Server>,
+    party: &RelyingParty,
+    request: NewApproval,
+) -> Result<Created, ApiError> {
+    let (server, party) = (server.clone(), party.clone());
+    to_the_end(async move { create_now(&server, &party, request).await }).await
+}
+
+/// Runs `work` in a task of its own, which a dropped request does not cancel: once an approval
+/// is written, the events, wake-ups and webhook that follow it must happen too, even if the
+/// caller hung up while its unit of work waited its turn.
+async fn to_the_end<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work).await.unwrap_or_else(|error| {
+        eprintln!("tessera-server: a request's work stopped: {error}");
+        Err(ApiError::from(DbError::Failed(
+            "a request's work stopped".into(),
+        )))
+    })
+}
+
+async fn create_now(
     server: &Server,
     party: &RelyingParty,
     mut request: NewApproval,
@@ -642,6 +666,15 @@ fn closed(stored: &Stored) -> ApiError {
 
 /// A device's answer. Exactly one answer to an approval wins.
 pub async fn answer(
+    server: &Arc<Server>,
+    device: &Device,
+    body: AnswerBody,
+) -> Result<Outcome, ApiError> {
+    let (server, device) = (server.clone(), device.clone());
+    to_the_end(async move { answer_now(&server, &device, body).await }).await
+}
+
+async fn answer_now(
     server: &Server,
     device: &Device,
     body: AnswerBody,

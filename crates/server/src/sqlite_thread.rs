@@ -141,6 +141,15 @@ impl Statements<'_> {
         params: &[Value],
     ) -> Result<rusqlite::CachedStatement<'s>, DbError> {
         let mut statement = self.connection.prepare_cached(sql).map_err(failed)?;
+        // Postgres refuses a statement given more or fewer parameters than it has; so does this,
+        // so that a mistake shows on SQLite too.
+        if statement.parameter_count() != params.len() {
+            return Err(DbError::Failed(format!(
+                "a statement with {} parameters was given {}",
+                statement.parameter_count(),
+                params.len()
+            )));
+        }
         for (number, param) in params.iter().enumerate() {
             // `$1` is a named parameter to SQLite; bind each by its name.
             let Some(index) = statement
@@ -318,5 +327,12 @@ mod tests {
         assert_eq!(row.text("k").unwrap(), "key");
         assert_eq!(row.int("v").unwrap(), 7);
         assert_eq!(row.opt_text("note").unwrap(), None);
+        let short = store
+            .write(move |db| Box::pin(async move { db.run(insert, &params!["other", 9]).await }))
+            .await;
+        assert!(
+            matches!(&short, Err(DbError::Failed(message)) if message.contains("3 parameters was given 2")),
+            "{short:?}"
+        );
     }
 }

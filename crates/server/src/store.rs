@@ -173,7 +173,11 @@ impl Store {
                 Ok(value)
             }
             Err(error) => {
-                transaction.rollback().await?;
+                // The unit's own error is the one to tell; a failed rollback ends with the
+                // connection, which sqlx then closes.
+                if let Err(rollback) = transaction.rollback().await {
+                    eprintln!("tessera-server: rolling back a failed unit of work: {rollback}");
+                }
                 Err(error)
             }
         }
