@@ -11,7 +11,7 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 app_features=(--features tessera-app/custom-protocol)
 
 base_setup
-apt_packages oathtool dbus gnome-keyring qrencode imagemagick zbar-tools xvfb webkit2gtk-driver xclip \
+apt_packages oathtool dbus gnome-keyring qrencode imagemagick fonts-dejavu-core zbar-tools xvfb webkit2gtk-driver xclip \
   postgresql openssl chromium curl
 app_setup
 cargo_tool tauri-driver

@@ -74,6 +74,11 @@ BASE_SEED = 20_240_611
 EC_LEVELS = "LMQH"
 CONVERT = os.environ.get("CONVERT", "convert")
 QRENCODE = os.environ.get("QRENCODE", "qrencode")
+# The clutter's text is drawn with a named font file (Debian's fonts-dejavu-core, which the test
+# command installs), not a font name: ImageMagick installed without its recommended packages has
+# no font behind a name such as "helvetica", and the corpus must not depend on what happens to be
+# installed.
+FONT = os.environ.get("QR_CORPUS_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # One thread per ImageMagick call: we run several in parallel ourselves.
 TOOL_ENV = dict(os.environ, MAGICK_THREAD_LIMIT="1", OMP_NUM_THREADS="1")
 GREY_PNG = ["-colorspace", "Gray", "-depth", "8",
@@ -399,7 +404,7 @@ def clutter(rng, w, h, count, colour=lambda r: rgb(r)):
             args += ["-draw", f"stroke {colour(rng)} stroke-width {rng.randint(1, 6)} "
                               f"fill none line {x},{y} {x2},{y2}"]
         else:
-            args += ["-draw", f"fill {colour(rng)} stroke none font-size {rng.randint(14, 60)} "
+            args += ["-draw", f"fill {colour(rng)} stroke none font '{FONT}' font-size {rng.randint(14, 60)} "
                               f"text {x},{y} '{rng.choice(WORDS)}'"]
     return args
 
@@ -558,6 +563,10 @@ def main():
     opts = parser.parse_args()
     if not 1 <= opts.per_class < 10_000:
         parser.error("--per-class must be between 1 and 9999")
+
+    if not os.path.isfile(FONT):
+        parser.error(f"the font file {FONT} is missing: install fonts-dejavu-core "
+                     "or set QR_CORPUS_FONT to another font file")
 
     start = time.monotonic()
     os.makedirs(opts.out_dir, exist_ok=True)
