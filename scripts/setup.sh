@@ -55,6 +55,10 @@ app_setup() {
     # platform it ran on, which `npm ci` then reports as missing.
     npm --prefix ui install --no-audit --no-fund --loglevel=error
   fi
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "Installing the Tauri command line (npm, pinned in package.json)"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
   say "Building the UI"
   npm --prefix ui run build --silent
 }

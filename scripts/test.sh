@@ -32,6 +32,12 @@ if ! git diff --quiet -- src-tauri/licences.json; then
   exit 1
 fi
 
+say "Checking that src-tauri/gen/android is what the generator makes"
+scripts/check-android-project.sh
+
+say "Type-checking the app for the phones (Android, iOS)"
+scripts/mobile-check.sh
+
 say "Testing the UI's logic (Vitest)"
 npm --prefix ui test --silent
 

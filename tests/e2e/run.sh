@@ -4,8 +4,9 @@
 # tauri-driver and WebKitWebDriver. Screenshots go to target/e2e-screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-npm --prefix ui run build --silent
-cargo build --quiet -p tessera-app --features custom-protocol
+# Built by the Tauri command line, as a release is (it refuses to build when the Tauri crates and
+# packages disagree); --debug and --no-bundle keep it to the binary the tests drive.
+npm run --silent tauri -- build --debug --no-bundle --features custom-protocol
 cargo build --quiet -p tessera-cli
 export TESSERA_E2E_APP="$PWD/target/debug/tessera-app"
 export TESSERA_E2E_CLI="$PWD/target/debug/tessera"
