@@ -40,6 +40,7 @@ scripts/mobile-check.sh
 
 say "Testing the UI's logic (Vitest)"
 npm --prefix ui test --silent
+node --test src-tauri/tests/
 
 say "Driving the built app (tauri-driver, WebKitWebDriver, Xvfb)"
 tests/e2e/run.sh

@@ -59,6 +59,8 @@ impl Client {
     pub fn new() -> Client {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
+            // A redirect would re-send a signed message to wherever the answer points.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Tessera/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
@@ -264,10 +266,7 @@ impl Client {
             .await
             .map_err(|error| unreachable(server, &error))?;
         let response = check_status(response).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|error| unreachable(server, &error))?;
+        let bytes = read_capped(response, server).await?;
         let bytes = if bytes.is_empty() {
             &b"null"[..]
         } else {
@@ -370,8 +369,8 @@ async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, 
     if status.is_success() {
         return Ok(response);
     }
-    let text = response.text().await.unwrap_or_default();
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
+    let text = read_capped(response, "").await.unwrap_or_default();
+    Err(match serde_json::from_slice::<ErrorBody>(&text) {
         Ok(body) => ProtocolError::Refused {
             status: status.as_u16(),
             code: body.error,
@@ -379,6 +378,31 @@ async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, 
         },
         Err(_) => ProtocolError::UnexpectedAnswer(format!("HTTP {status}")),
     })
+}
+
+/// The most of an answer the client reads: every real answer is far smaller.
+const MAX_ANSWER: usize = 256 * 1024;
+
+/// An answer's body, refused once it passes [`MAX_ANSWER`] instead of read to its end.
+async fn read_capped(
+    mut response: reqwest::Response,
+    server: &str,
+) -> Result<Vec<u8>, ProtocolError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| unreachable(server, &error))?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            return Err(ProtocolError::UnexpectedAnswer(format!(
+                "an answer over {} KiB",
+                MAX_ANSWER / 1024
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn unreachable(server: &str, error: &reqwest::Error) -> ProtocolError {

@@ -188,7 +188,7 @@ pub fn claims_now<B>(
         iss: iss.into(),
         aud: aud.into(),
         iat: now,
-        exp: now + lifetime,
+        exp: now.saturating_add(lifetime),
         jti: new_jti()?,
         body,
     })
@@ -214,10 +214,15 @@ pub fn open<B: DeserializeOwned>(
     if claims.aud != audience {
         return Err(ProtocolError::WrongAudience(claims.aud));
     }
-    let fresh = claims.iat <= now + CLOCK_SKEW
-        && claims.exp > now - CLOCK_SKEW
-        && claims.exp >= claims.iat
-        && claims.exp - claims.iat <= max_lifetime;
+    // `iat` and `exp` are the sender's: every sum and difference is checked, so that values near
+    // the ends of i64 are refused, not wrapped past the lifetime rule (or a panic).
+    let earliest = now.saturating_sub(CLOCK_SKEW);
+    let latest = now.saturating_add(CLOCK_SKEW);
+    let lifetime = claims.exp.checked_sub(claims.iat);
+    let fresh = (earliest.saturating_sub(max_lifetime)..=latest).contains(&claims.iat)
+        && claims.exp > earliest
+        && claims.exp <= latest.saturating_add(max_lifetime)
+        && lifetime.is_some_and(|lifetime| (0..=max_lifetime).contains(&lifetime));
     if !fresh {
         return Err(ProtocolError::Stale);
     }
@@ -282,6 +287,31 @@ mod tests {
             ProtocolError::Stale
         );
         assert!(check(1000, 1100, 1050).is_ok());
+    }
+
+    #[test]
+    fn times_at_the_ends_of_i64_are_refused_not_wrapped() {
+        let key = SigningKey::generate().unwrap();
+        let now = 1_700_000_000;
+        for (iat, exp) in [
+            (i64::MIN, now),
+            (i64::MIN, i64::MAX),
+            (i64::MIN + 1, now + 60),
+            (now, i64::MAX),
+            (i64::MAX, i64::MAX),
+            (i64::MAX, i64::MIN),
+            (now, i64::MIN),
+        ] {
+            let refused = open::<Empty>(
+                &list(&key, iat, exp, "s"),
+                MessageType::List,
+                key.public_key(),
+                "s",
+                now,
+                MAX_LIFETIME,
+            );
+            assert_eq!(refused.unwrap_err(), ProtocolError::Stale, "{iat} {exp}");
+        }
     }
 
     #[test]

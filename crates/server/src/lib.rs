@@ -19,6 +19,7 @@ pub mod events;
 pub mod http;
 mod ids;
 pub mod not_me;
+pub mod outgoing;
 pub mod push;
 pub mod rate_limit;
 pub mod relying_party;
@@ -73,11 +74,9 @@ pub async fn start(
     let key = server_key::load_or_create(&store.pool).await?;
     relying_party::demo(&store.pool).await?;
     let bus = events::Bus::start(store.clone()).await?;
-    let http = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
+    let http = outgoing::client()
         .build()
-        .unwrap_or_default();
+        .map_err(|error| store::StoreError::Http(error.to_string()))?;
     let server = Arc::new(Server {
         store,
         settings,

@@ -60,6 +60,10 @@ pub enum StoreError {
     /// A unit of work failed.
     #[error("{0}")]
     Work(#[from] DbError),
+    /// The client for the server's outgoing requests could not be set up (not the database's
+    /// fault, but it stops a start as surely).
+    #[error("the HTTP client for outgoing requests could not be set up: {0}")]
+    Http(String),
 }
 
 impl Store {

@@ -1118,3 +1118,86 @@ fn flags_default_to_the_real_services() {
         "0123456789abcdef0123"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Proxies from the environment
+
+/// A wake-up sent through a proxy would never have its host name resolved by the server, so the
+/// public-address guard would never see it: `https://localhost/…` would reach the proxy as
+/// `CONNECT localhost:…`. This runs the wake-ups in a child process (the variables must be there
+/// before any client is built, and a test cannot set them for its own process safely) with every
+/// proxy variable pointing at a loopback "proxy" that counts who contacts it.
+#[test]
+fn wakeups_never_go_through_a_proxy_from_the_environment() {
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let contacted = Arc::new(AtomicUsize::new(0));
+    let counter = contacted.clone();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "wakeups_in_a_proxied_environment",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .env("HTTPS_PROXY", &proxy_url)
+        .env("HTTP_PROXY", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("https_proxy", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+
+    let output = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success() && output.contains("1 passed"),
+        "{output}\n{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    assert_eq!(contacted.load(Ordering::SeqCst), 0, "the proxy was used");
+}
+
+#[tokio::test]
+#[ignore = "run by wakeups_never_go_through_a_proxy_from_the_environment, with proxy variables set"]
+async fn wakeups_in_a_proxied_environment() {
+    assert!(std::env::var_os("HTTPS_PROXY").is_some());
+    let (receiver, addr, pushers) = unified_push().await;
+    // A name for loopback, over https: refused by the resolver, not tunnelled to the proxy.
+    let err = pushers
+        .wake(&channel(
+            PushKind::UnifiedPush,
+            &format!("https://localhost:{}/up/x", addr.port()),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, PushError::AddressRefused { .. }),
+        "https://localhost: {err}"
+    );
+    // Plain http to loopback (allowed here): delivered directly.
+    pushers
+        .wake(&channel(
+            PushKind::UnifiedPush,
+            &format!("http://{addr}/up/direct"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(receiver.deliveries.lock().unwrap().len(), 1);
+
+    let (relay_receiver, relay_pushers) = relay().await;
+    relay_pushers
+        .wake(&channel(PushKind::Webhook, "relay-device"))
+        .await
+        .unwrap();
+    assert_eq!(relay_receiver.requests.lock().unwrap().len(), 1);
+}

@@ -200,3 +200,42 @@ async fn a_message_whose_sender_is_not_its_signer_is_refused() {
     );
     harness.running.stop().await;
 }
+
+#[tokio::test]
+async fn an_enrollment_with_times_at_the_ends_of_i64_gets_a_clear_refusal() {
+    let harness = Harness::start(Db::Sqlite).await;
+    let link = harness.link("gina").await;
+    let key = tessera_push::SigningKey::generate().unwrap();
+    for (iat, exp) in [(i64::MIN, 1_700_000_000), (i64::MIN + 1, i64::MAX)] {
+        let claims = Claims {
+            iss: "enroll".into(),
+            aud: link.server.clone(),
+            iat,
+            exp,
+            jti: message::new_jti().unwrap(),
+            body: message::EnrollBody {
+                token: link.token.clone(),
+                jwk: key.public_key().clone(),
+                device_name: "phone".into(),
+                push: None,
+            },
+        };
+        let signed = message::seal(&key, MessageType::Enroll, "enroll", &claims).unwrap();
+        let response = harness
+            .http
+            .post(format!("{}/v1/device/enroll", harness.base))
+            .json(&json!({"message": signed}))
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!((400..500).contains(&status), "{iat} {exp}: {status} {body}");
+        assert!(body["error"].is_string(), "{body}");
+    }
+    assert!(
+        harness.client.enroll(&link, "phone", None).await.is_ok(),
+        "the link still works"
+    );
+    harness.running.stop().await;
+}

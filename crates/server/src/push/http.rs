@@ -1,32 +1,21 @@
-//! What every service's HTTP shares: clients with timeouts that never follow redirects, and
-//! failures put into words without the URL (a UnifiedPush endpoint is itself a credential) or
+//! What every service's HTTP shares: the server's outgoing clients (`outgoing.rs`: timeouts, no
+//! redirects, no proxy), and failures put into words without the URL (a UnifiedPush endpoint is itself a credential) or
 //! anything else secret.
 
 use std::error::Error;
-use std::time::Duration;
 
 use url::Url;
 
 use super::PushError;
 use super::public_address::{self, InternalAddress};
 
-/// How long to wait for a connection.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long to wait for a whole exchange.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::outgoing::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 /// How much of an error answer is read: services explain themselves in far less.
 const MAX_ERROR_BODY: usize = 16 * 1024;
 /// How much of a service's own reason goes into a message.
 const MAX_DETAIL: usize = 200;
 
-/// A client builder with the timeouts, no redirects and no cookies.
-pub(super) fn client() -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("tessera-server/", env!("CARGO_PKG_VERSION")))
-}
+pub(super) use crate::outgoing::client;
 
 /// Builds `builder`'s client for `service`.
 pub(super) fn build(
