@@ -26,7 +26,7 @@ fn account(n: usize) -> Account {
         secret,
     );
     account.algorithm = Algorithm::ALL[n % 3];
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         account.kind = Kind::Hotp { counter: n as u64 };
     }
     account

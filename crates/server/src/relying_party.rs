@@ -139,12 +139,11 @@ impl KeyCache {
         key: &str,
     ) -> Result<Option<RelyingParty>, sqlx::Error> {
         let hash = hash_secret(key);
-        if let Ok(known) = self.known.lock() {
-            if let Some((party, at)) = known.get(&hash) {
-                if at.elapsed() < REMEMBER {
-                    return Ok(Some(party.clone()));
-                }
-            }
+        if let Ok(known) = self.known.lock()
+            && let Some((party, at)) = known.get(&hash)
+            && at.elapsed() < REMEMBER
+        {
+            return Ok(Some(party.clone()));
         }
         let party = by_key(pool, key).await?;
         if let (Some(party), Ok(mut known)) = (&party, self.known.lock()) {

@@ -1002,10 +1002,10 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
     {
         return Err(format!("{at}: {value} is not {}", schema["const"]));
     }
-    if let Some(choices) = schema.get("enum").and_then(Value::as_array) {
-        if !choices.contains(value) {
-            return Err(format!("{at}: {value} is not one of {choices:?}"));
-        }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array)
+        && !choices.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {choices:?}"));
     }
     let limit = |keyword: &str| schema.get(keyword).and_then(Value::as_f64);
     if let Some(number) = value.as_f64() {

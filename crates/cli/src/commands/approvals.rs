@@ -381,10 +381,10 @@ async fn watch(
                     Ok(mut stream) => {
                         pause = Duration::from_secs(1);
                         while let Ok(Some(ServerEvent::Approval(id))) = stream.next().await {
-                            if let Ok(approval) = client.fetch(&enrollment, &id).await {
-                                if sender.send(approval).await.is_err() {
-                                    return;
-                                }
+                            if let Ok(approval) = client.fetch(&enrollment, &id).await
+                                && sender.send(approval).await.is_err()
+                            {
+                                return;
                             }
                         }
                     }

@@ -160,10 +160,10 @@ impl Apns {
             .provider_token
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(token) = cached.as_ref() {
-            if token.made.elapsed() < PROVIDER_TOKEN_REUSE {
-                return Ok(token.jwt.clone());
-            }
+        if let Some(token) = cached.as_ref()
+            && token.made.elapsed() < PROVIDER_TOKEN_REUSE
+        {
+            return Ok(token.jwt.clone());
         }
         #[derive(Serialize)]
         struct Header<'a> {

@@ -192,10 +192,10 @@ impl Fcm {
     /// The cached access token, or a new one.
     async fn access_token(&self) -> Result<Secret, PushError> {
         let mut cached = self.access_token.lock().await;
-        if let Some(token) = cached.as_ref() {
-            if Instant::now() < token.refresh_after {
-                return Ok(token.value.clone());
-            }
+        if let Some(token) = cached.as_ref()
+            && Instant::now() < token.refresh_after
+        {
+            return Ok(token.value.clone());
         }
         let fresh = self.request_access_token().await?;
         let value = fresh.value.clone();
