@@ -35,6 +35,9 @@ fi
 say "Checking that src-tauri/gen/android is what the generator makes"
 scripts/check-android-project.sh
 
+say "Reading the release workflows (YAML): their commands, and every secret described in docs/release.md"
+node --test tests/release/
+
 say "Type-checking the app for the phones (Android, iOS)"
 scripts/mobile-check.sh
 
