@@ -26,6 +26,8 @@ printf 'Pkg.Desc = Android NDK\nPkg.Revision = 28.2.13676358\n' > "$work/sdk/ndk
   npm run --silent tauri -- icon icons/icon.png -o src-tauri/icons-tmp >/dev/null
 )
 
+# Git keeps no empty folders (the generator makes an empty app/src/main/assets).
+find "$work/src-tauri/gen/android" -type d -empty -delete
 for file in "${customised[@]}"; do
   [ -f "src-tauri/gen/android/$file" ] || { echo "missing: src-tauri/gen/android/$file" >&2; exit 1; }
   cp "src-tauri/gen/android/$file" "$work/src-tauri/gen/android/$file"
