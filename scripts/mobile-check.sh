@@ -25,7 +25,12 @@ while [ $# -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done
 [ -n "$out" ] && : > "$out"
 exit 0
 CC
-chmod +x "$stand_in/apple-cc"
+# ... and an archiver that only makes the archive (GNU ar refuses the empty objects).
+cat > "$stand_in/apple-ar" <<'AR'
+#!/bin/sh
+: > "$2"
+AR
+chmod +x "$stand_in/apple-cc" "$stand_in/apple-ar"
 mkdir -p "$stand_in/sdk"
 
 say "Type-checking the app for Android (cargo clippy, aarch64-linux-android)"
@@ -33,6 +38,6 @@ CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-
   cargo clippy --quiet -p tessera-app --target aarch64-linux-android -- -D warnings
 
 say "Type-checking the app for iOS (cargo clippy, aarch64-apple-ios)"
-CC_aarch64_apple_ios="$stand_in/apple-cc" AR_aarch64_apple_ios=ar SDKROOT="$stand_in/sdk" \
+CC_aarch64_apple_ios="$stand_in/apple-cc" AR_aarch64_apple_ios="$stand_in/apple-ar" SDKROOT="$stand_in/sdk" \
   IPHONEOS_DEPLOYMENT_TARGET=15.0 \
   cargo clippy --quiet -p tessera-app --target aarch64-apple-ios -- -D warnings
