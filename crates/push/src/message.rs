@@ -264,19 +264,27 @@ mod tests {
         assert_eq!(claims.iss, "dev");
     }
 
+    /// Opens a list request with the given times, as the server would at `now`.
+    fn open_list(
+        key: &SigningKey,
+        iat: i64,
+        exp: i64,
+        now: i64,
+    ) -> Result<Claims<Empty>, ProtocolError> {
+        open::<Empty>(
+            &list(key, iat, exp, "s"),
+            MessageType::List,
+            key.public_key(),
+            "s",
+            now,
+            MAX_LIFETIME,
+        )
+    }
+
     #[test]
     fn stale_future_or_overlong_messages_are_refused() {
         let key = SigningKey::generate().unwrap();
-        let check = |iat, exp, now| {
-            open::<Empty>(
-                &list(&key, iat, exp, "s"),
-                MessageType::List,
-                key.public_key(),
-                "s",
-                now,
-                MAX_LIFETIME,
-            )
-        };
+        let check = |iat, exp, now| open_list(&key, iat, exp, now);
         assert_eq!(
             check(1000, 1100, 1100 + CLOCK_SKEW).unwrap_err(),
             ProtocolError::Stale
@@ -302,14 +310,7 @@ mod tests {
             (i64::MAX, i64::MIN),
             (now, i64::MIN),
         ] {
-            let refused = open::<Empty>(
-                &list(&key, iat, exp, "s"),
-                MessageType::List,
-                key.public_key(),
-                "s",
-                now,
-                MAX_LIFETIME,
-            );
+            let refused = open_list(&key, iat, exp, now);
             assert_eq!(refused.unwrap_err(), ProtocolError::Stale, "{iat} {exp}");
         }
     }

@@ -186,13 +186,7 @@ async fn a_message_whose_sender_is_not_its_signer_is_refused() {
         body,
     };
     let signed = message::seal(&key, MessageType::Enroll, "enroll", &claims).unwrap();
-    let response = harness
-        .http
-        .post(format!("{}/v1/device/enroll", harness.base))
-        .json(&json!({"message": signed}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_enroll(&harness, &signed).await;
     assert_eq!(response.status().as_u16(), 400);
     assert!(
         harness.client.enroll(&link, "phone", None).await.is_ok(),
@@ -221,13 +215,7 @@ async fn an_enrollment_with_times_at_the_ends_of_i64_gets_a_clear_refusal() {
             },
         };
         let signed = message::seal(&key, MessageType::Enroll, "enroll", &claims).unwrap();
-        let response = harness
-            .http
-            .post(format!("{}/v1/device/enroll", harness.base))
-            .json(&json!({"message": signed}))
-            .send()
-            .await
-            .expect("an answer, not a dropped connection");
+        let response = post_enroll(&harness, &signed).await;
         let status = response.status().as_u16();
         let body: serde_json::Value = response.json().await.unwrap();
         assert!((400..500).contains(&status), "{iat} {exp}: {status} {body}");
@@ -238,4 +226,15 @@ async fn an_enrollment_with_times_at_the_ends_of_i64_gets_a_clear_refusal() {
         "the link still works"
     );
     harness.running.stop().await;
+}
+
+/// Posts a signed enrollment message as a device would; an answer, never a dropped connection.
+async fn post_enroll(harness: &Harness, signed: &str) -> reqwest::Response {
+    harness
+        .http
+        .post(format!("{}/v1/device/enroll", harness.base))
+        .json(&json!({"message": signed}))
+        .send()
+        .await
+        .expect("an answer, not a dropped connection")
 }
