@@ -10,7 +10,7 @@ use tessera_core::vault::Vault;
 #[cfg(not(mobile))]
 use tessera_core::vault::key_store::DesktopKeyStore;
 #[cfg(not(mobile))]
-use tessera_core::vault::{Credential, LockedVault, NewSlot};
+use tessera_core::vault::{Device, LockedVault, NewDevice, NewPassword};
 
 use crate::error::AppError;
 
@@ -161,9 +161,9 @@ impl AppState {
 fn open_or_create(path: &std::path::Path) -> Result<Vault, AppError> {
     let store = DesktopKeyStore::connect().map_err(|error| AppError::with("key_store", error))?;
     if path.exists() {
-        Ok(LockedVault::open(path)?.unlock(&Credential::Device(&store))?)
+        Ok(LockedVault::open(path)?.unlock(&Device(&store))?)
     } else {
-        Ok(Vault::create(path, NewSlot::Device(&store))?.0)
+        Ok(Vault::create(path, &NewDevice(&store))?.0)
     }
 }
 
@@ -178,17 +178,15 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use tessera_core::vault::NewSlot;
     use tessera_core::vault::slots::password::PasswordParams;
+    use tessera_core::vault::{NewDevice, NewPassword};
 
     use super::*;
 
     fn new_vault(folder: &tempfile::TempDir) -> Vault {
         let params = PasswordParams::new(8 * 1024, 1, 1).unwrap();
         let path = folder.path().join("vault.tessera");
-        Vault::create(&path, NewSlot::Password("pw", params))
-            .unwrap()
-            .0
+        Vault::create(&path, &NewPassword("pw", params)).unwrap().0
     }
 
     #[test]

@@ -9,7 +9,7 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tessera_app_lib::AppState;
 use tessera_core::Vault;
-use tessera_core::vault::NewSlot;
+use tessera_core::vault::NewPassword;
 use tessera_core::vault::slots::password::PasswordParams;
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -28,7 +28,7 @@ impl App {
         let folder = tempfile::tempdir().unwrap();
         let (vault, _) = Vault::create(
             &folder.path().join("vault.tessera"),
-            NewSlot::Password("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
+            &NewPassword("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
         )
         .unwrap();
         let state = AppState::default();

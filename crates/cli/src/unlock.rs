@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use tessera_core::vault::key_store::DesktopKeyStore;
-use tessera_core::vault::{Credential, LockedVault, SlotKind};
+use tessera_core::vault::{Device, LockedVault, Password, Recovery, SlotKind};
 use tessera_core::{Vault, VaultError};
 use zeroize::Zeroizing;
 
@@ -53,7 +53,7 @@ impl VaultOptions {
         if kinds.contains(&SlotKind::Device) && !self.recovery {
             match DesktopKeyStore::connect() {
                 Ok(store) => match LockedVault::open(&path)
-                    .and_then(|locked| locked.unlock(&Credential::Device(&store)))
+                    .and_then(|locked| locked.unlock(&Device(&store)))
                 {
                     Ok(vault) => return Ok(vault),
                     Err(error) => device_problem = Some(error),
@@ -86,12 +86,12 @@ impl VaultOptions {
             "password"
         };
         let secret = self.read_secret(&format!("Vault {what}: "), what, "TESSERA_PASSWORD")?;
-        let credential = if self.recovery {
-            Credential::Recovery(&secret)
+        if self.recovery {
+            locked.unlock(&Recovery(&secret))
         } else {
-            Credential::Password(&secret)
-        };
-        locked.unlock(&credential).map_err(vault_failure)
+            locked.unlock(&Password(&secret))
+        }
+        .map_err(vault_failure)
     }
 
     /// A password or code: from standard input with --password-stdin (one line each, in the order

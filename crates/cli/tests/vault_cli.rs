@@ -168,6 +168,10 @@ fn a_recovery_code_opens_the_vault_when_the_device_cannot() {
     let code = tessera.ok(&["slots", "add-recovery"]).trim().to_string();
     assert_eq!(code.len(), 29, "{code}");
     assert_eq!(tessera.ok(&["slots", "list"]), "1\tdevice\n2\trecovery\n");
+    assert_eq!(
+        Run::new(&path).without_key_store().ok(&["slots", "status"]),
+        "opens without asking (app lock off)\tdevice,recovery\n"
+    );
     let elsewhere = Run::new(&path).without_key_store();
     elsewhere.refused(&["list"], "recovery code");
     let listed = Run::new(&path)
@@ -177,6 +181,11 @@ fn a_recovery_code_opens_the_vault_when_the_device_cannot() {
     assert!(listed.contains("octocat"));
     tessera.refused(&["slots", "remove", "9"], "no slot 9");
     tessera.ok(&["slots", "remove", "1"]);
+    assert_eq!(
+        tessera.ok(&["slots", "status"]),
+        "asks before opening (app lock on)\trecovery\n"
+    );
+    tessera.refused(&["slots", "add-biometric"], "phone");
     Run::new(&path).stdin(&format!("{code}\n")).refused(
         &["--recovery", "--password-stdin", "slots", "remove", "2"],
         "only way left",

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tessera_core::vault::key_store::DesktopKeyStore;
 use tessera_core::vault::slots::password::{self, PasswordParams};
-use tessera_core::vault::{Credential, Details, Duplicates, LockedVault, NewSlot};
+use tessera_core::vault::{Details, Device, Duplicates, LockedVault, NewDevice};
 use tessera_core::{Account, Algorithm, Kind, Secret, Vault};
 
 fn percentile(samples: &mut [Duration], share: f64) -> f64 {
@@ -37,7 +37,7 @@ fn main() {
         DesktopKeyStore::connect().expect("a key store: run through scripts/with-keyring.sh");
     let folder = tempfile::tempdir().expect("temporary folder");
     let path = folder.path().join("vault.tessera");
-    let (mut vault, _) = Vault::create(&path, NewSlot::Device(&store)).expect("create");
+    let (mut vault, _) = Vault::create(&path, &NewDevice(&store)).expect("create");
     vault
         .add_all(
             (0..1_000)
@@ -53,7 +53,7 @@ fn main() {
     for _ in 0..30 {
         let started = Instant::now();
         let vault = LockedVault::open(&path)
-            .and_then(|locked| locked.unlock(&Credential::Device(&store)))
+            .and_then(|locked| locked.unlock(&Device(&store)))
             .expect("unlock");
         let listing = vault.list().expect("list");
         let codes = vault.codes_at(1_700_000_000).expect("codes");
@@ -73,7 +73,7 @@ fn main() {
     );
 
     let mut vault = LockedVault::open(&path)
-        .and_then(|locked| locked.unlock(&Credential::Device(&store)))
+        .and_then(|locked| locked.unlock(&Device(&store)))
         .expect("unlock");
     let mut adds = Vec::new();
     for n in 1_000..1_200 {

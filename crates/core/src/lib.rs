@@ -25,7 +25,9 @@
 
 pub mod account;
 pub mod link;
+pub mod lock;
 pub mod otp;
+pub mod private_file;
 pub mod qr;
 pub mod vault;
 

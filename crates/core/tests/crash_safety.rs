@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use tessera_core::vault::slots::password::PasswordParams;
-use tessera_core::vault::{Credential, Details, Duplicates, LockedVault, NewSlot};
+use tessera_core::vault::{Details, Duplicates, LockedVault, NewPassword, Password};
 use tessera_core::{Account, Kind, Secret, Vault};
 
 const WRITER: &str = "TESSERA_CRASH_WRITER";
@@ -26,7 +26,7 @@ fn killed_writers_lose_nothing_they_reported_saved() {
     let path = folder.path().join("vault.tessera");
     let (mut vault, _) = Vault::create(
         &path,
-        NewSlot::Password(PASSWORD, PasswordParams::new(8 * 1024, 1, 1).unwrap()),
+        &NewPassword(PASSWORD, PasswordParams::new(8 * 1024, 1, 1).unwrap()),
     )
     .unwrap();
     let mut hotp = Account::totp(
@@ -94,7 +94,7 @@ fn killed_writers_lose_nothing_they_reported_saved() {
 
     let vault = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Password(PASSWORD))
+        .unlock(&Password(PASSWORD))
         .unwrap();
     let listing = vault.list().unwrap();
     assert!(
@@ -147,7 +147,7 @@ fn write_until_killed(path: &str) {
         .unwrap();
     let mut vault = LockedVault::open(path.as_ref())
         .unwrap()
-        .unlock(&Credential::Password(PASSWORD))
+        .unlock(&Password(PASSWORD))
         .unwrap();
     let mut stdout = std::io::stdout();
     for n in 0.. {

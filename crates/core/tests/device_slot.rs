@@ -3,7 +3,8 @@
 
 use tessera_core::vault::key_store::{DesktopKeyStore, KeyStoreError};
 use tessera_core::vault::{
-    Credential, Details, Duplicates, KeyStore, LockedVault, NewSlot, SlotKind,
+    Details, Device, Duplicates, KeyStore, LockedVault, NewDevice, NewPassword, NewRecovery,
+    Password, Platform, SlotKind,
 };
 use tessera_core::{Account, Secret, Vault, VaultError};
 
@@ -18,7 +19,7 @@ fn a_device_slot_unlocks_without_asking_across_restarts() {
     let store = key_store();
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("vault.tessera");
-    let (mut vault, _) = Vault::create(&path, NewSlot::Device(&store)).unwrap();
+    let (mut vault, _) = Vault::create(&path, &NewDevice(&store)).unwrap();
     vault
         .add(
             Account::totp(
@@ -34,7 +35,7 @@ fn a_device_slot_unlocks_without_asking_across_restarts() {
     let again = key_store(); // a new connection, as a new process would make
     let vault = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Device(&again))
+        .unlock(&Device(&again))
         .unwrap();
     assert_eq!(vault.list().unwrap().entries[0].account.name, "octocat");
     assert_eq!(vault.slots().unwrap()[0].kind, SlotKind::Device);
@@ -45,24 +46,22 @@ fn a_lost_key_store_entry_is_named_and_the_password_still_works() {
     let store = key_store();
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("vault.tessera");
-    let (mut vault, device) = Vault::create(&path, NewSlot::Device(&store)).unwrap();
+    let (mut vault, device) = Vault::create(&path, &NewDevice(&store)).unwrap();
     let params = tessera_core::vault::slots::password::PasswordParams::new(8 * 1024, 1, 1).unwrap();
-    vault
-        .add_slot(NewSlot::Password("fallback", params))
-        .unwrap();
+    vault.add_slot(&NewPassword("fallback", params)).unwrap();
     drop(vault);
     let vault_id_entry = store_entry_of(&path, device.id);
     store.delete(&vault_id_entry).unwrap();
     let error = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Device(&store))
+        .unlock(&Device(&store))
         .unwrap_err();
     assert_eq!(error, VaultError::KeyStoreEntryMissing);
     assert!(error.to_string().contains("password or recovery code"));
     assert!(
         LockedVault::open(&path)
             .unwrap()
-            .unlock(&Credential::Password("fallback"))
+            .unlock(&Password("fallback"))
             .is_ok()
     );
 }
@@ -72,11 +71,19 @@ fn removing_a_device_slot_deletes_its_key_from_the_key_store() {
     let store = key_store();
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("vault.tessera");
-    let (mut vault, device) = Vault::create(&path, NewSlot::Device(&store)).unwrap();
-    vault.add_slot(NewSlot::Recovery).unwrap();
+    let (mut vault, device) = Vault::create(&path, &NewDevice(&store)).unwrap();
+    vault.add_slot(&NewRecovery).unwrap();
     let entry = store_entry_of(&path, device.id);
     assert_eq!(store.load(&entry).unwrap().len(), 32);
-    vault.remove_slot(device.id, Some(&store)).unwrap();
+    vault
+        .remove_slot(
+            device.id,
+            &Platform {
+                key_store: Some(&store),
+                biometric: None,
+            },
+        )
+        .unwrap();
     assert_eq!(store.load(&entry).unwrap_err(), KeyStoreError::Missing);
 }
 

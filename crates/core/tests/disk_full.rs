@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tessera_core::vault::slots::password::PasswordParams;
-use tessera_core::vault::{Credential, Details, Duplicates, LockedVault, NewSlot};
+use tessera_core::vault::{Details, Duplicates, LockedVault, NewPassword, Password};
 use tessera_core::{Account, Secret, Vault, VaultError};
 
 struct SmallDisk(PathBuf);
@@ -47,7 +47,7 @@ fn a_full_disk_is_reported_and_what_was_saved_stays() {
     let path = folder.path().join("vault.tessera");
     let (mut vault, _) = Vault::create(
         &path,
-        NewSlot::Password("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
+        &NewPassword("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
     )
     .unwrap();
     let note = "n".repeat(4000);
@@ -77,7 +77,7 @@ fn a_full_disk_is_reported_and_what_was_saved_stays() {
     disk.grow("8m");
     let vault = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Password("pw"))
+        .unlock(&Password("pw"))
         .unwrap();
     let listing = vault.list().unwrap();
     assert_eq!(listing.entries.len(), saved);

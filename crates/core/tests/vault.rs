@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use tessera_core::vault::slots::password::PasswordParams;
-use tessera_core::vault::{Credential, Details, Duplicates, Edit, LockedVault, NewSlot, SlotKind};
+use tessera_core::vault::{
+    Details, Duplicates, Edit, LockedVault, NewPassword, NewRecovery, Password, Platform, Recovery,
+    SlotKind,
+};
 use tessera_core::{Account, Kind, Secret, Vault, VaultError};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -16,12 +19,12 @@ fn quick() -> PasswordParams {
 
 fn new_vault(folder: &Path) -> (Vault, PathBuf) {
     let path = folder.join("vault.tessera");
-    let (vault, _) = Vault::create(&path, NewSlot::Password(PASSWORD, quick())).unwrap();
+    let (vault, _) = Vault::create(&path, &NewPassword(PASSWORD, quick())).unwrap();
     (vault, path)
 }
 
 fn unlock(path: &Path) -> Result<Vault, VaultError> {
-    LockedVault::open(path)?.unlock(&Credential::Password(PASSWORD))
+    LockedVault::open(path)?.unlock(&Password(PASSWORD))
 }
 
 fn account(issuer: &str, name: &str, secret: &str) -> Account {
@@ -384,7 +387,7 @@ fn a_wrong_password_is_refused_and_changes_nothing() {
     let before = file_bytes(&path);
     let error = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Password("Correct horse battery staple"))
+        .unlock(&Password("Correct horse battery staple"))
         .unwrap_err();
     assert_eq!(error, VaultError::WrongPassword);
     assert!(error.to_string().contains("wrong password"));
@@ -400,7 +403,7 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
         .unwrap()
         .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
         .unwrap();
-    let added = vault.add_slot(NewSlot::Recovery).unwrap();
+    let added = vault.add_slot(&NewRecovery).unwrap();
     let code = added
         .recovery_code
         .expect("a recovery slot gives its code once");
@@ -410,10 +413,12 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
     let typed = code.display().to_lowercase().replace('-', " ");
     let mut vault = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Recovery(&typed))
+        .unlock(&Recovery(&typed))
         .unwrap();
     assert_eq!(names(&vault), vec!["a"]);
-    vault.remove_slot(password_slot, None).unwrap();
+    vault
+        .remove_slot(password_slot, &Platform::default())
+        .unwrap();
     assert_eq!(
         vault
             .slots()
@@ -423,13 +428,16 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
             .collect::<Vec<_>>(),
         vec![SlotKind::Recovery]
     );
-    assert_eq!(vault.remove_slot(added.id, None), Err(VaultError::LastSlot));
     assert_eq!(
-        vault.remove_slot(77, None),
+        vault.remove_slot(added.id, &Platform::default()),
+        Err(VaultError::LastSlot)
+    );
+    assert_eq!(
+        vault.remove_slot(77, &Platform::default()),
         Err(VaultError::SlotNotFound(77))
     );
     vault
-        .add_slot(NewSlot::Password("a new password", quick()))
+        .add_slot(&NewPassword("a new password", quick()))
         .unwrap();
     drop(vault);
 
@@ -445,16 +453,14 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
     assert!(
         LockedVault::open(&path)
             .unwrap()
-            .unlock(&Credential::Password("a new password"))
+            .unlock(&Password("a new password"))
             .is_ok()
     );
     let wrong_code = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
+        .unlock(&Recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"));
     assert_eq!(wrong_code.unwrap_err(), VaultError::WrongRecoveryCode);
-    let not_a_code = LockedVault::open(&path)
-        .unwrap()
-        .unlock(&Credential::Recovery("hello"));
+    let not_a_code = LockedVault::open(&path).unwrap().unlock(&Recovery("hello"));
     assert_eq!(not_a_code.unwrap_err(), VaultError::NotARecoveryCode);
 }
 
@@ -462,7 +468,7 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
 fn a_vault_without_a_password_slot_says_how_it_can_be_unlocked() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("v.tessera");
-    Vault::create(&path, NewSlot::Recovery).unwrap();
+    Vault::create(&path, &NewRecovery).unwrap();
     let error = unlock(&path).unwrap_err();
     assert!(
         matches!(
@@ -510,7 +516,7 @@ fn files_that_are_not_vaults_are_refused_untouched() {
     let (vault, path) = new_vault(folder.path());
     drop(vault);
     assert!(matches!(
-        Vault::create(&path, NewSlot::Recovery),
+        Vault::create(&path, &NewRecovery),
         Err(VaultError::AlreadyExists(_))
     ));
 }
@@ -558,7 +564,7 @@ fn a_damaged_file_is_reported_as_damaged() {
     }
     std::fs::write(&path, &bytes).unwrap();
     let result = LockedVault::open(&path)
-        .and_then(|locked| locked.unlock(&Credential::Password(PASSWORD)))
+        .and_then(|locked| locked.unlock(&Password(PASSWORD)))
         .and_then(|vault| vault.list());
     match result {
         Err(VaultError::Damaged(_) | VaultError::NotAVault(_)) => {}
@@ -599,7 +605,7 @@ fn changing_the_password_keeps_the_accounts_and_retires_the_old_one() {
     assert_eq!(unlock(&path).unwrap_err(), VaultError::WrongPassword);
     let vault = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Password("a better passphrase"))
+        .unlock(&Password("a better passphrase"))
         .unwrap();
     assert_eq!(names(&vault), vec!["a"]);
 }

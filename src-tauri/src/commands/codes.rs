@@ -42,7 +42,8 @@ pub struct Copied {
     cleared_after_seconds: u64,
 }
 
-/// Copies an account's current code to the clipboard, and clears it 30 seconds later if it still
+/// Copies an account's current code to the clipboard as a secret (kept out of clipboard history
+/// and other devices, marked sensitive on Android), and clears it 30 seconds later if it still
 /// holds that code. A counter-based account copies the code last shown (the counter has moved
 /// past it), and none is used up.
 #[tauri::command]
@@ -63,12 +64,12 @@ pub fn copy_code<R: Runtime>(
         Ok(account.code_at(now).text)
     })?;
     app.clipboard()
-        .write_text(code.clone())
+        .write_secret(code.clone())
         .map_err(|error| AppError::with("unexpected", error))?;
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(CLIPBOARD_SECONDS));
         if app.clipboard().read_text().is_ok_and(|text| text == code) {
-            let _ = app.clipboard().write_text(String::new());
+            let _ = app.clipboard().clear();
         }
     });
     Ok(Copied {

@@ -5,7 +5,7 @@ use std::time::Instant;
 use tessera_core::Vault;
 use tessera_core::vault::key_store::DesktopKeyStore;
 use tessera_core::vault::slots::password::{self, PasswordParams};
-use tessera_core::vault::{KeyStore, NewSlot};
+use tessera_core::vault::{KeyStore, NewDevice, NewPassword};
 
 use crate::failure::Failure;
 use crate::unlock::{VaultOptions, vault_failure};
@@ -30,11 +30,10 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
     };
     let (vault, how) = match (&store, &password) {
         (Ok(store), _) => {
-            let (mut vault, _) =
-                Vault::create(&path, NewSlot::Device(store)).map_err(vault_failure)?;
+            let (mut vault, _) = Vault::create(&path, &NewDevice(store)).map_err(vault_failure)?;
             if let Some(password) = &password {
                 vault
-                    .add_slot(NewSlot::Password(password, calibrated()?))
+                    .add_slot(&NewPassword(password, calibrated()?))
                     .map_err(vault_failure)?;
             }
             (
@@ -52,7 +51,7 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
         }
         (Err(problem), Some(password)) => {
             eprintln!("tessera: {problem}, so the vault is protected by your password alone");
-            let (vault, _) = Vault::create(&path, NewSlot::Password(password, calibrated()?))
+            let (vault, _) = Vault::create(&path, &NewPassword(password, calibrated()?))
                 .map_err(vault_failure)?;
             (vault, "your password".to_string())
         }

@@ -1,7 +1,9 @@
 //! `tessera slots`: the ways the vault can be unlocked.
 
 use tessera_core::vault::key_store::DesktopKeyStore;
-use tessera_core::vault::{KeyStore, NewSlot, SlotKind};
+use tessera_core::vault::{
+    KeyStore, LockedVault, NewDevice, NewPassword, NewRecovery, Platform, SlotKind,
+};
 
 use super::init::{calibrated, new_password};
 use crate::failure::Failure;
@@ -23,6 +25,10 @@ pub enum SlotsCommand {
     AddRecovery,
     /// Add this device's key store, so the vault opens without a password.
     AddDevice,
+    /// Add a fingerprint or face: only on a phone, in the app.
+    AddBiometric,
+    /// Say whether the vault opens without asking (app lock off) or asks first (app lock on).
+    Status,
     /// Remove a slot (not the last one).
     Remove {
         /// The slot's number (see tessera slots list).
@@ -32,6 +38,17 @@ pub enum SlotsCommand {
 
 /// Lists, adds or removes slots.
 pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure> {
+    match command {
+        SlotsCommand::Status => return status(options),
+        SlotsCommand::AddBiometric => {
+            return Err(Failure::bad_input(
+                "biometric unlock needs a phone's fingerprint or face hardware, which the command line \
+                 cannot use: turn it on in the Tessera app on your phone, or add a password here \
+                 (tessera slots add-password)",
+            ));
+        }
+        _ => {}
+    }
     // The new password must not be mistaken for the one that unlocks: unlock first with the
     // device or the current password, then ask for the new one.
     let mut vault = options.unlock()?;
@@ -44,7 +61,7 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
         SlotsCommand::AddPassword => {
             let password = new_password(options, "TESSERA_NEW_PASSWORD")?;
             let added = vault
-                .add_slot(NewSlot::Password(&password, calibrated()?))
+                .add_slot(&NewPassword(&password, calibrated()?))
                 .map_err(vault_failure)?;
             println!("added slot {}\tpassword", added.id);
         }
@@ -77,7 +94,7 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
             println!("changed slot {id}\tpassword");
         }
         SlotsCommand::AddRecovery => {
-            let added = vault.add_slot(NewSlot::Recovery).map_err(vault_failure)?;
+            let added = vault.add_slot(&NewRecovery).map_err(vault_failure)?;
             let code = added
                 .recovery_code
                 .ok_or_else(|| Failure::other("no recovery code was made"))?;
@@ -90,9 +107,7 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
             let store = DesktopKeyStore::connect().map_err(|error| {
                 Failure::other(format!("{error}: the vault still opens as before"))
             })?;
-            let added = vault
-                .add_slot(NewSlot::Device(&store))
-                .map_err(vault_failure)?;
+            let added = vault.add_slot(&NewDevice(&store)).map_err(vault_failure)?;
             println!("added slot {}\tdevice ({})", added.id, store.name());
         }
         SlotsCommand::Remove { id } => {
@@ -107,10 +122,34 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
                 None
             };
             vault
-                .remove_slot(id, store.as_ref().map(|store| store as &dyn KeyStore))
+                .remove_slot(
+                    id,
+                    &Platform {
+                        key_store: store.as_ref().map(|store| store as &dyn KeyStore),
+                        biometric: None,
+                    },
+                )
                 .map_err(vault_failure)?;
             println!("removed slot {id}");
         }
+        SlotsCommand::Status | SlotsCommand::AddBiometric => {}
+    }
+    Ok(())
+}
+
+/// `tessera slots status`: read without unlocking.
+fn status(options: &VaultOptions) -> Result<(), Failure> {
+    let locked = LockedVault::open(&options.path()?).map_err(vault_failure)?;
+    let kinds: Vec<&str> = locked
+        .slots()
+        .map_err(vault_failure)?
+        .iter()
+        .map(|slot| slot.kind.name())
+        .collect();
+    if locked.opens_without_asking().map_err(vault_failure)? {
+        println!("opens without asking (app lock off)\t{}", kinds.join(","));
+    } else {
+        println!("asks before opening (app lock on)\t{}", kinds.join(","));
     }
     Ok(())
 }

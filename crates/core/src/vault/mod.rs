@@ -16,6 +16,7 @@ mod entry;
 pub mod key_store;
 mod record;
 pub mod seal;
+mod slot_changes;
 pub mod slots;
 mod unlock;
 
@@ -26,8 +27,12 @@ pub use approval_servers::ApprovalServerId;
 pub use database::SCHEMA_VERSION;
 pub use entry::{AccountId, Details, Edit, Entry, TrashedEntry};
 pub use key_store::{KeyStore, KeyStoreError};
-pub use slots::{Credential, Slot, SlotId, SlotKind};
-pub use unlock::{APP_IDENTIFIER, AddedSlot, LockedVault, NewSlot, VAULT_FILE, default_path};
+pub use slots::biometric::{Biometric, BiometricError, BiometricKeys, NewBiometric};
+pub use slots::device::{Device, NewDevice};
+pub use slots::password::{NewPassword, Password};
+pub use slots::recovery::{NewRecovery, Recovery};
+pub use slots::{Credential, NewSlot, Platform, Slot, SlotId, SlotKind};
+pub use unlock::{APP_IDENTIFIER, AddedSlot, LockedVault, VAULT_FILE, default_path};
 
 use crate::account::AccountError;
 use seal::Key;
@@ -114,6 +119,9 @@ pub enum VaultError {
     /// The key store failed or is not there.
     #[error(transparent)]
     KeyStore(#[from] KeyStoreError),
+    /// The biometric check or its key store failed.
+    #[error(transparent)]
+    Biometric(#[from] slots::biometric::BiometricError),
     /// Removing the last slot would lock the vault for good.
     #[error(
         "this is the only way left to unlock the vault, so it cannot be removed: add another slot first"

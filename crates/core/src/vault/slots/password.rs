@@ -10,7 +10,8 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
-use super::SlotKey;
+use super::{Credential, Kind, MadeSlot, NewSlot, SlotKey, SlotKind};
+use crate::vault::VaultError;
 use crate::vault::seal::KEY_LEN;
 
 /// The most memory a derivation may use: 64 MiB, which a mid-range phone can spare.
@@ -126,6 +127,56 @@ pub fn derive(password: &str, params: &PasswordParams) -> Result<SlotKey, BadPar
         .hash_password_into(password.as_bytes(), &params.salt, key.as_mut())
         .map_err(|_| BadParams)?;
     SlotKey::from_slice(key.as_ref()).ok_or(BadParams)
+}
+
+pub(crate) struct PasswordKind;
+pub(crate) static PASSWORD: PasswordKind = PasswordKind;
+
+impl Kind for PasswordKind {
+    fn name(&self) -> &'static str {
+        "password"
+    }
+
+    fn words(&self) -> &'static str {
+        "your password"
+    }
+}
+
+/// Unlocking with a password.
+pub struct Password<'a>(pub &'a str);
+
+impl Credential for Password<'_> {
+    fn kind(&self) -> SlotKind {
+        SlotKind::Password
+    }
+
+    fn slot_key(&self, params: &[u8]) -> Result<SlotKey, VaultError> {
+        let params = PasswordParams::from_bytes(params).map_err(|_| self.refused())?;
+        derive(self.0, &params).map_err(|_| self.refused())
+    }
+
+    fn refused(&self) -> VaultError {
+        VaultError::WrongPassword
+    }
+}
+
+/// A new password slot, its key derived with these parameters (see [`PasswordParams::calibrate`]).
+pub struct NewPassword<'a>(pub &'a str, pub PasswordParams);
+
+impl NewSlot for NewPassword<'_> {
+    fn kind(&self) -> SlotKind {
+        SlotKind::Password
+    }
+
+    fn make(&self, _entry: &str) -> Result<MadeSlot, VaultError> {
+        let key = derive(self.0, &self.1)
+            .map_err(|_| VaultError::Storage("bad Argon2 parameters".into()))?;
+        Ok(MadeSlot {
+            params: self.1.to_bytes(),
+            key,
+            recovery_code: None,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
-use super::SlotKey;
+use super::{Credential, Kind, MadeSlot, NewSlot, SlotKey, SlotKind};
+use crate::vault::VaultError;
 use crate::vault::seal::KEY_LEN;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -131,6 +132,56 @@ pub fn derive(code: &RecoveryCode, salt: &[u8]) -> SlotKey {
         let _ = okm.fill(key.as_mut());
     }
     SlotKey::from_slice(key.as_ref()).unwrap_or_else(|| unreachable!("32 bytes"))
+}
+
+pub(crate) struct RecoveryKind;
+pub(crate) static RECOVERY: RecoveryKind = RecoveryKind;
+
+impl Kind for RecoveryKind {
+    fn name(&self) -> &'static str {
+        "recovery"
+    }
+
+    fn words(&self) -> &'static str {
+        "your recovery code"
+    }
+}
+
+/// Unlocking with a recovery code, as typed (groups, dashes, spaces and case do not matter).
+pub struct Recovery<'a>(pub &'a str);
+
+impl Credential for Recovery<'_> {
+    fn kind(&self) -> SlotKind {
+        SlotKind::Recovery
+    }
+
+    fn slot_key(&self, salt: &[u8]) -> Result<SlotKey, VaultError> {
+        let code = RecoveryCode::parse(self.0).map_err(|_| VaultError::NotARecoveryCode)?;
+        Ok(derive(&code, salt))
+    }
+
+    fn refused(&self) -> VaultError {
+        VaultError::WrongRecoveryCode
+    }
+}
+
+/// A new recovery slot with a new code, returned once in [`MadeSlot::recovery_code`].
+pub struct NewRecovery;
+
+impl NewSlot for NewRecovery {
+    fn kind(&self) -> SlotKind {
+        SlotKind::Recovery
+    }
+
+    fn make(&self, _entry: &str) -> Result<MadeSlot, VaultError> {
+        let code = RecoveryCode::generate().map_err(|_| VaultError::NoRandomness)?;
+        let salt = new_salt().map_err(|_| VaultError::NoRandomness)?;
+        Ok(MadeSlot {
+            key: derive(&code, &salt),
+            params: salt,
+            recovery_code: Some(code),
+        })
+    }
 }
 
 #[cfg(test)]
