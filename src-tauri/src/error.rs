@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tessera_core::link::ExportError;
 use tessera_core::qr::QrError;
+use tessera_core::vault::BiometricError;
 use tessera_core::{LinkError, SecretError, VaultError};
 
 /// An error for the web UI.
@@ -33,9 +34,16 @@ impl AppError {
 impl From<VaultError> for AppError {
     fn from(error: VaultError) -> AppError {
         match &error {
-            VaultError::WrongPassword
-            | VaultError::WrongRecoveryCode
-            | VaultError::NotARecoveryCode => AppError::new("wrong_password"),
+            VaultError::WrongPassword => AppError::new("wrong_password"),
+            VaultError::WrongRecoveryCode => AppError::new("wrong_recovery_code"),
+            VaultError::NotARecoveryCode => AppError::new("not_a_recovery_code"),
+            VaultError::Biometric(BiometricError::Cancelled) => {
+                AppError::new("biometric_cancelled")
+            }
+            VaultError::Biometric(BiometricError::Invalidated) => {
+                AppError::new("biometric_invalidated")
+            }
+            VaultError::Biometric(_) => AppError::with("biometric_unavailable", error),
             VaultError::AccountNotFound(_)
             | VaultError::SlotNotFound(_)
             | VaultError::NotFound(_) => AppError::new("not_found"),

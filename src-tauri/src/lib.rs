@@ -13,9 +13,12 @@
 mod account_qr;
 mod commands;
 mod error;
+mod lock_watch;
+mod platform;
 mod settings;
 mod state;
 mod views;
+mod words;
 
 pub use error::AppError;
 pub use state::AppState;
@@ -47,6 +50,9 @@ pub fn run() {
             use tauri::Manager;
             let state = app.state::<AppState>();
             state.open_at_start(app.handle());
+            let settings = state.settings();
+            platform::protect_screen(app.handle(), settings.screen_protection);
+            lock_watch::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -1,12 +1,15 @@
-//! The app's settings (language and theme): a small JSON file in the app's config folder. Nothing
-//! secret is kept here.
+//! The app's settings (language, theme, when app lock locks, screen protection, hidden codes): a
+//! small JSON file in the app's config folder. Nothing secret is kept here, and whether app lock
+//! is on is not a setting: the vault file's slots say so.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use tessera_core::lock::Grace;
 
 /// The settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// `system`, `en` or `nl`.
     #[serde(default = "system")]
@@ -14,10 +17,41 @@ pub struct Settings {
     /// `system`, `light` or `dark`.
     #[serde(default = "system")]
     pub theme: String,
+    /// With app lock on, how long the app may be away from the screen before it locks (a
+    /// [`Grace`] name: `immediately`, `30s`, `1m`, `5m`).
+    #[serde(default = "default_grace")]
+    pub lock_after: String,
+    /// Keep codes out of screenshots, screen recordings and the app switcher where the platform
+    /// allows it.
+    #[serde(default = "on")]
+    pub screen_protection: bool,
+    /// Show codes as dots until tapped.
+    #[serde(default)]
+    pub hide_codes: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            language: system(),
+            theme: system(),
+            lock_after: default_grace(),
+            screen_protection: true,
+            hide_codes: false,
+        }
+    }
 }
 
 fn system() -> String {
     "system".into()
+}
+
+fn default_grace() -> String {
+    Grace::default().name().into()
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Settings {
@@ -27,10 +61,7 @@ impl Settings {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Settings>(&bytes).ok())
             .map(Settings::sanitised)
-            .unwrap_or(Settings {
-                language: system(),
-                theme: system(),
-            })
+            .unwrap_or_default()
     }
 
     /// Writes the settings atomically (a temporary file, then a rename).
@@ -55,9 +86,21 @@ impl Settings {
                 system()
             }
         };
+        let lock_after = if Grace::from_name(&self.lock_after).is_some() {
+            self.lock_after
+        } else {
+            default_grace()
+        };
         Settings {
             language: keep(self.language, &["system", "en", "nl"]),
             theme: keep(self.theme, &["system", "light", "dark"]),
+            lock_after,
+            ..self
         }
+    }
+
+    /// How long the app may be away before it locks.
+    pub fn grace(&self) -> Grace {
+        Grace::from_name(&self.lock_after).unwrap_or_default()
     }
 }

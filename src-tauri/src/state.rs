@@ -1,18 +1,17 @@
-//! What the app holds in Rust: the unlocked vault, and the imports waiting for the user's yes.
+//! What the app holds in Rust: the vault (opening, locked or unlocked), and the imports waiting
+//! for the user's yes.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use tessera_core::Account;
-use tessera_core::vault::Vault;
-#[cfg(not(mobile))]
-use tessera_core::vault::key_store::DesktopKeyStore;
-#[cfg(not(mobile))]
-use tessera_core::vault::{Device, LockedVault, NewDevice, NewPassword};
+use tessera_core::lock::{LockPolicy, UnlockAttempts};
+use tessera_core::vault::{Credential, LockedVault, Vault, VaultError};
 
 use crate::error::AppError;
+use crate::platform;
 
 /// Accounts read from a link, the clipboard or a picture, kept in Rust until confirmed.
 pub struct PendingImport {
@@ -38,6 +37,17 @@ pub struct AppState {
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
     /// tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
+    /// When the app left the screen (`None` while on screen), and when the user last typed or
+    /// touched: what the lock policy decides on.
+    pub presence: Mutex<Presence>,
+}
+
+/// Whether the user is there.
+pub struct Presence {
+    /// When the app left the screen, if it is away.
+    pub hidden_since: Option<Instant>,
+    /// The last key press, click or touch.
+    pub last_input: Instant,
 }
 
 /// Where the vault stands.
@@ -45,8 +55,32 @@ enum VaultSlot {
     /// Being opened at start: commands wait for it.
     Opening,
     Open(Vault),
+    /// The vault at this path, waiting for the user to unlock it.
+    Locked(PathBuf),
     /// Not open, and why.
     Closed(AppError),
+}
+
+/// What asking to lock did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Locking {
+    /// The vault was locked just now.
+    Locked,
+    /// It was locked already.
+    AlreadyLocked,
+    /// It opens without asking (app lock off), so locking would protect nothing.
+    NoAppLock,
+}
+
+/// Where the vault stands, as the unlock screen needs it.
+pub enum Standing {
+    /// Unlocked; `asks` when it has no slot that opens without asking (app lock on).
+    Unlocked {
+        /// App lock is on.
+        asks: bool,
+    },
+    /// Locked: these slot kinds can unlock it.
+    Locked(LockedVault),
 }
 
 impl Default for AppState {
@@ -66,12 +100,17 @@ impl AppState {
             export: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
+            presence: Mutex::new(Presence {
+                hidden_since: None,
+                last_input: Instant::now(),
+            }),
         }
     }
 
     /// Opens the vault when the app starts: the one at `TESSERA_VAULT`, else `vault.tessera` in the
     /// app's data folder (the command line's default too). A missing vault is created with a
-    /// device slot, so that codes work at once.
+    /// device slot, so that codes work at once. A vault with no slot that opens without asking
+    /// (app lock on), or whose device key is not there, waits locked for the user.
     ///
     /// The vault is opened on a thread of its own: asking the key store (the Secret Service, over
     /// D-Bus) takes a while, and the web view starts meanwhile instead of after it. Commands that
@@ -97,15 +136,13 @@ impl AppState {
             .name("open-vault".into())
             .spawn(move || {
                 // A panic must not leave the commands waiting for ever.
-                let opened = std::panic::catch_unwind(|| match path {
-                    Some(path) => open_or_create(&path),
-                    None => Err(AppError::new("storage")),
-                })
-                .unwrap_or_else(|_| Err(AppError::new("unexpected")));
-                app.state::<AppState>().put_vault(match opened {
-                    Ok(vault) => VaultSlot::Open(vault),
-                    Err(error) => VaultSlot::Closed(error),
-                });
+                let opened =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match path {
+                        Some(path) => open_or_create(&app, &path),
+                        None => VaultSlot::Closed(AppError::new("storage")),
+                    }))
+                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new("unexpected")));
+                app.state::<AppState>().put_vault(opened);
             });
         if let Err(error) = opening {
             self.put_vault(VaultSlot::Closed(AppError::with("unexpected", error)));
@@ -117,6 +154,12 @@ impl AppState {
         if let Ok(mut slot) = self.settings_path.lock() {
             *slot = Some(path);
         }
+    }
+
+    /// The settings, as saved (the defaults where none are).
+    pub fn settings(&self) -> crate::settings::Settings {
+        let path = self.settings_path.lock().ok().and_then(|path| path.clone());
+        crate::settings::Settings::load(path.as_deref().unwrap_or(Path::new("")))
     }
 
     /// Makes "from a picture" read this file instead of asking with the file dialog.
@@ -138,39 +181,176 @@ impl AppState {
         self.opened.notify_all();
     }
 
+    /// Puts a locked vault in the state (in tests).
+    pub fn set_locked(&self, path: PathBuf) {
+        self.put_vault(VaultSlot::Locked(path));
+    }
+
+    fn opened(&self) -> Result<std::sync::MutexGuard<'_, VaultSlot>, AppError> {
+        let slot = self.vault.lock().map_err(|_| AppError::new("unexpected"))?;
+        self.opened
+            .wait_while(slot, |slot| matches!(slot, VaultSlot::Opening))
+            .map_err(|_| AppError::new("unexpected"))
+    }
+
     /// Runs `work` with the unlocked vault (once it has finished opening), or fails with why there
-    /// is none.
+    /// is none (`locked` while it waits for the user).
     pub fn with_vault<T>(
         &self,
         work: impl FnOnce(&mut Vault) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let slot = self.vault.lock().map_err(|_| AppError::new("unexpected"))?;
-        let mut slot = self
-            .opened
-            .wait_while(slot, |slot| matches!(slot, VaultSlot::Opening))
-            .map_err(|_| AppError::new("unexpected"))?;
-        match &mut *slot {
+        match &mut *self.opened()? {
             VaultSlot::Open(vault) => work(vault),
+            VaultSlot::Locked(_) => Err(AppError::new("locked")),
             VaultSlot::Closed(error) => Err(error.clone()),
             VaultSlot::Opening => Err(AppError::new("unexpected")),
         }
     }
-}
 
-#[cfg(not(mobile))]
-fn open_or_create(path: &std::path::Path) -> Result<Vault, AppError> {
-    let store = DesktopKeyStore::connect().map_err(|error| AppError::with("key_store", error))?;
-    if path.exists() {
-        Ok(LockedVault::open(path)?.unlock(&Device(&store))?)
-    } else {
-        Ok(Vault::create(path, &NewDevice(&store))?.0)
+    /// Where the vault stands, once it has finished opening.
+    pub fn standing(&self) -> Result<Standing, AppError> {
+        match &*self.opened()? {
+            VaultSlot::Open(vault) => Ok(Standing::Unlocked {
+                asks: !vault.opens_without_asking()?,
+            }),
+            VaultSlot::Locked(path) => Ok(Standing::Locked(LockedVault::open(path)?)),
+            VaultSlot::Closed(error) => Err(error.clone()),
+            VaultSlot::Opening => Err(AppError::new("unexpected")),
+        }
+    }
+
+    /// The wrong tries in a row at unlocking this vault, kept beside it.
+    pub fn attempts(&self, now: i64) -> Result<UnlockAttempts, AppError> {
+        match &*self.opened()? {
+            VaultSlot::Locked(path) => Ok(UnlockAttempts::load(&attempts_path(path), now)),
+            VaultSlot::Open(vault) => Ok(UnlockAttempts::load(&attempts_path(vault.path()), now)),
+            VaultSlot::Closed(error) => Err(error.clone()),
+            VaultSlot::Opening => Err(AppError::new("unexpected")),
+        }
+    }
+
+    /// Unlocks the waiting vault with what the user offered. While a wait after wrong tries runs,
+    /// nothing is tried (`wait`, with the seconds left); a wrong credential is counted.
+    pub fn unlock(&self, credential: &dyn Credential, now: i64) -> Result<(), AppError> {
+        let mut slot = self.opened()?;
+        let path = match &*slot {
+            VaultSlot::Locked(path) => path.clone(),
+            VaultSlot::Open(_) => return Ok(()),
+            VaultSlot::Closed(error) => return Err(error.clone()),
+            VaultSlot::Opening => return Err(AppError::new("unexpected")),
+        };
+        let mut attempts = UnlockAttempts::load(&attempts_path(&path), now);
+        let wait = attempts.wait(now);
+        if wait > 0 {
+            return Err(AppError::with("wait", wait));
+        }
+        match LockedVault::open(&path)?.unlock(credential) {
+            Ok(vault) => {
+                let _ = attempts.succeeded();
+                *slot = VaultSlot::Open(vault);
+                drop(slot);
+                self.touched();
+                Ok(())
+            }
+            Err(
+                error @ (VaultError::WrongPassword
+                | VaultError::WrongRecoveryCode
+                | VaultError::NotARecoveryCode),
+            ) => {
+                attempts
+                    .failed(now)
+                    .map_err(|error| AppError::with("storage", error))?;
+                let wait = attempts.wait(now);
+                if wait > 0 {
+                    return Err(AppError::with("wrong_then_wait", wait));
+                }
+                Err(AppError::from(error))
+            }
+            Err(error) => Err(AppError::from(error)),
+        }
+    }
+
+    /// Locks the vault if it asks before opening (app lock on): the vault key is wiped and every
+    /// pending import dropped.
+    pub fn lock(&self) -> Result<Locking, AppError> {
+        let mut slot = self.opened()?;
+        let path = match &*slot {
+            VaultSlot::Open(vault) if !vault.opens_without_asking()? => vault.path().to_path_buf(),
+            VaultSlot::Locked(_) => return Ok(Locking::AlreadyLocked),
+            _ => return Ok(Locking::NoAppLock),
+        };
+        *slot = VaultSlot::Locked(path);
+        drop(slot);
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.clear();
+        }
+        if let Ok(mut export) = self.export.lock() {
+            *export = None;
+        }
+        Ok(Locking::Locked)
+    }
+
+    /// Locks the vault if the policy says it is time; returns whether it locked just now.
+    pub fn lock_if_due(&self, policy: &LockPolicy) -> bool {
+        let due = self.presence.lock().is_ok_and(|presence| {
+            policy.due(presence.hidden_since, presence.last_input, Instant::now())
+        });
+        due && matches!(self.lock(), Ok(Locking::Locked))
+    }
+
+    /// The user typed, clicked or touched.
+    pub fn touched(&self) {
+        if let Ok(mut presence) = self.presence.lock() {
+            presence.last_input = Instant::now();
+        }
+    }
+
+    /// The app came on screen or left it.
+    pub fn shown(&self, visible: bool) {
+        if let Ok(mut presence) = self.presence.lock() {
+            presence.hidden_since = if visible {
+                None
+            } else {
+                presence.hidden_since.or(Some(Instant::now()))
+            };
+            if visible {
+                presence.last_input = Instant::now();
+            }
+        }
     }
 }
 
-#[cfg(mobile)]
-fn open_or_create(_path: &std::path::Path) -> Result<Vault, AppError> {
-    // The phones' key stores come through Tessera's native plugin with the app-lock work.
-    Err(AppError::new("key_store"))
+/// Where the wrong tries at unlocking a vault are counted: beside it.
+fn attempts_path(vault: &Path) -> PathBuf {
+    let mut name = vault.as_os_str().to_owned();
+    name.push(".attempts");
+    PathBuf::from(name)
+}
+
+/// Opens the vault at start: unlocked when a slot opens without asking and this device can, else
+/// locked, waiting for the user; a missing vault is created with a device slot.
+fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> VaultSlot {
+    let opened = (|| {
+        if !path.exists() {
+            let store = platform::key_store(app)?;
+            let (vault, _) = Vault::create(path, &tessera_core::vault::NewDevice(store.as_ref()))?;
+            return Ok(VaultSlot::Open(vault));
+        }
+        let locked = LockedVault::open(path)?;
+        if !locked.opens_without_asking()? {
+            return Ok(VaultSlot::Locked(path.to_path_buf()));
+        }
+        let device = platform::key_store(app).and_then(|store| {
+            Ok(LockedVault::open(path)?.unlock(&tessera_core::vault::Device(store.as_ref()))?)
+        });
+        match device {
+            Ok(vault) => Ok(VaultSlot::Open(vault)),
+            // The key store cannot open it, but a password or the recovery code may.
+            Err(_) if locked.slots()?.len() > 1 => Ok(VaultSlot::Locked(path.to_path_buf())),
+            Err(error) => Err(error),
+        }
+    })();
+    opened.unwrap_or_else(VaultSlot::Closed)
 }
 
 #[cfg(test)]
@@ -178,8 +358,8 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use tessera_core::vault::NewPassword;
     use tessera_core::vault::slots::password::PasswordParams;
-    use tessera_core::vault::{NewDevice, NewPassword};
 
     use super::*;
 

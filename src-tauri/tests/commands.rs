@@ -1,92 +1,12 @@
 //! The app's commands through Tauri's own IPC (`tauri::test`), on a real vault file: what the web
 //! UI gets back, and that no response ever carries a secret.
 
+mod common;
+
+use common::{App, SECRET};
 use serde_json::{Value, json};
 use tauri::Manager;
-use tauri::test::{
-    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
-};
-use tauri::webview::InvokeRequest;
 use tessera_app_lib::AppState;
-use tessera_core::Vault;
-use tessera_core::vault::NewPassword;
-use tessera_core::vault::slots::password::PasswordParams;
-
-const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-/// The same secret as the JSON arrays serde would write for its bytes.
-const SECRET_BYTES: &str = "49,50,51,52,53,54,55,56,57,48";
-
-struct App {
-    _folder: tempfile::TempDir,
-    app: tauri::App<MockRuntime>,
-    webview: tauri::WebviewWindow<MockRuntime>,
-    responses: Vec<String>,
-}
-
-impl App {
-    fn new() -> App {
-        let folder = tempfile::tempdir().unwrap();
-        let (vault, _) = Vault::create(
-            &folder.path().join("vault.tessera"),
-            &NewPassword("pw", PasswordParams::new(8 * 1024, 1, 1).unwrap()),
-        )
-        .unwrap();
-        let state = AppState::default();
-        state.set_vault(vault);
-        let app = tessera_app_lib::configure(mock_builder(), state)
-            .build(mock_context(noop_assets()))
-            .unwrap();
-        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        App {
-            _folder: folder,
-            app,
-            webview,
-            responses: Vec::new(),
-        }
-    }
-
-    fn call(&mut self, command: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: command.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        let response = get_ipc_response(&self.webview, request)
-            .map(|body| body.deserialize::<Value>().unwrap());
-        let text = match &response {
-            Ok(value) | Err(value) => value.to_string(),
-        };
-        self.responses.push(format!("{command}: {text}"));
-        response
-    }
-
-    fn ok(&mut self, command: &str, args: Value) -> Value {
-        self.call(command, args)
-            .unwrap_or_else(|error| panic!("{command}: {error}"))
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = &self.app;
-        for response in &self.responses {
-            assert!(
-                !response.contains(SECRET) && !response.contains(&SECRET.to_lowercase()),
-                "a secret in {response}"
-            );
-            assert!(
-                !response.replace(' ', "").contains(SECRET_BYTES),
-                "secret bytes in {response}"
-            );
-        }
-    }
-}
 
 fn link(issuer: &str, name: &str) -> String {
     format!("otpauth://totp/{issuer}:{name}?secret={SECRET}&issuer={issuer}&digits=8")
@@ -290,21 +210,22 @@ fn settings_are_kept_and_unknown_values_fall_back_to_the_system() {
         .set_settings_path(folder.path().join("settings.json"));
     assert_eq!(
         app.ok("settings", json!({})),
-        json!({"language": "system", "theme": "system"})
+        json!({"language": "system", "theme": "system", "lockAfter": "30s", "screenProtection": true, "hideCodes": false})
     );
     app.ok(
         "set_settings",
-        json!({"settings": {"language": "nl", "theme": "dark"}}),
+        json!({"settings": {"language": "nl", "theme": "dark", "lockAfter": "immediately", "screenProtection": false, "hideCodes": true}}),
     );
     assert_eq!(
         app.ok("settings", json!({})),
-        json!({"language": "nl", "theme": "dark"})
+        json!({"language": "nl", "theme": "dark", "lockAfter": "immediately", "screenProtection": false, "hideCodes": true})
     );
     app.ok(
         "set_settings",
-        json!({"settings": {"language": "klingon", "theme": "dark"}}),
+        json!({"settings": {"language": "klingon", "theme": "dark", "lockAfter": "never"}}),
     );
     assert_eq!(app.ok("settings", json!({}))["language"], "system");
+    assert_eq!(app.ok("settings", json!({}))["lockAfter"], "30s");
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod accounts;
 mod codes;
 mod diagnostics;
 mod import;
+mod lock;
 mod manual;
 mod settings;
 
@@ -25,8 +26,17 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         import::confirm_import,
         manual::check_manual,
         manual::add_manual,
+        lock::lock_status,
+        lock::unlock_with_password,
+        lock::unlock_with_recovery_code,
+        lock::unlock_with_biometrics,
+        lock::lock_now,
+        lock::set_app_lock,
+        lock::app_shown,
+        lock::user_input,
         settings::settings,
         settings::set_settings,
+        settings::screen_protection_works,
         settings::about,
         diagnostics::started_at,
     ]

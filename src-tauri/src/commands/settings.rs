@@ -1,6 +1,7 @@
-//! Settings (language, theme) and the about screen.
+//! Settings (language, theme, app lock's timing, screen protection, hidden codes) and the about
+//! screen.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::AppError;
 use crate::settings::Settings;
@@ -13,20 +14,17 @@ const LICENCES: &str = include_str!("../../licences.json");
 /// The current settings.
 #[tauri::command]
 pub fn settings(state: State<'_, AppState>) -> Settings {
-    match state
-        .settings_path
-        .lock()
-        .ok()
-        .and_then(|path| path.clone())
-    {
-        Some(path) => Settings::load(&path),
-        None => Settings::load(std::path::Path::new("")),
-    }
+    state.settings()
 }
 
-/// Saves the settings.
+/// Saves the settings, and applies screen protection at once.
 #[tauri::command]
-pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<(), AppError> {
+pub fn set_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<(), AppError> {
+    crate::platform::protect_screen(&app, settings.screen_protection);
     let path = state
         .settings_path
         .lock()
@@ -37,6 +35,13 @@ pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<()
         .sanitised()
         .save(&path)
         .map_err(|error| AppError::with("storage", error))
+}
+
+/// Whether screen protection works on this platform (Linux cannot keep windows out of
+/// screenshots; Settings says so).
+#[tauri::command]
+pub fn screen_protection_works() -> bool {
+    crate::platform::screen_protection_works()
 }
 
 /// The version and the licences of everything Tessera is built from.

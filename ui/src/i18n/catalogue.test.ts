@@ -14,7 +14,9 @@ const ERROR_CODES = [
   'wrong_password', 'not_found', 'duplicate', 'invalid_link', 'not_an_account', 'bad_secret',
   'bad_digits', 'bad_period', 'bad_counter', 'unknown_algorithm', 'unknown_type', 'export_damaged',
   'export_incomplete', 'picture_unreadable', 'no_code_in_picture', 'vault_damaged', 'vault_newer',
-  'disk_full', 'key_store', 'storage', 'unexpected',
+  'disk_full', 'key_store', 'storage', 'unexpected', 'nothing_to_copy', 'locked', 'wait',
+  'wrong_then_wait', 'wrong_recovery_code', 'not_a_recovery_code', 'biometric_cancelled',
+  'biometric_invalidated', 'biometric_unavailable', 'password_needed',
 ];
 
 /** Keys built at run time, with every value they are built from. */
@@ -23,6 +25,7 @@ const DYNAMIC: Record<string, string[]> = {
   'add.tab.*': ['paste', 'picture', 'type'],
   'settings.language.*': ['system', 'en', 'nl'],
   'settings.theme.*': ['system', 'light', 'dark'],
+  'settings.lock.after.*': ['immediately', '30s', '1m', '5m'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -91,9 +91,28 @@ export interface AccountEdit {
 export type Language = 'system' | 'en' | 'nl';
 export type Theme = 'system' | 'light' | 'dark';
 
+export type LockAfter = 'immediately' | '30s' | '1m' | '5m';
+
 export interface Settings {
   language: Language;
   theme: Theme;
+  /** With app lock on: how long Tessera may be away from the screen before it locks. */
+  lockAfter: LockAfter;
+  screenProtection: boolean;
+  hideCodes: boolean;
+}
+
+export type UnlockWay = 'biometric' | 'password' | 'recovery';
+
+/** Where the vault stands: locked or not, and how it can be unlocked. No account in it. */
+export interface LockStatus {
+  locked: boolean;
+  /** The vault asks before it opens (it has no device slot). */
+  appLock: boolean;
+  ways: UnlockWay[];
+  biometricAvailable: boolean;
+  /** Seconds before the next try, after too many wrong ones. */
+  waitSeconds: number;
 }
 
 export interface About {
@@ -117,6 +136,17 @@ export const api = {
   moveAccount: (id: number, place: number) => invoke<void>('move_account', { id, place }),
   removeAccount: (id: number) => invoke<void>('remove_account', { id }),
   undoRemove: (id: number) => invoke<void>('undo_remove', { id }),
+  lockStatus: () => invoke<LockStatus>('lock_status'),
+  unlockWithPassword: (password: string) => invoke<void>('unlock_with_password', { password }),
+  unlockWithRecoveryCode: (code: string) => invoke<void>('unlock_with_recovery_code', { code }),
+  unlockWithBiometrics: () => invoke<void>('unlock_with_biometrics'),
+  lockNow: () => invoke<boolean>('lock_now'),
+  /** The recovery code, if one is made, is shown by the system's dialog, never returned here. */
+  setAppLock: (on: boolean, password: string | null, biometric: boolean, language: string) =>
+    invoke<{ recoveryCodeShown: boolean }>('set_app_lock', { on, password, biometric, language }),
+  appShown: (visible: boolean) => invoke<void>('app_shown', { visible }),
+  userInput: () => invoke<void>('user_input'),
+  screenProtectionWorks: () => invoke<boolean>('screen_protection_works'),
   settings: () => invoke<Settings>('settings'),
   setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
   about: () => invoke<About>('about'),

@@ -2,7 +2,7 @@
 // clock and the one toast on screen. Each store is small; Rust stays the source of truth.
 
 import { get, readable, writable } from 'svelte/store';
-import { api, type AccountView, type CodeView, type Settings } from './api';
+import { api, asAppError, type AccountView, type CodeView, type LockStatus, type Settings } from './api';
 import { refreshDelay } from './countdown';
 import { errorMessage, setLanguage } from '../i18n';
 import { applyTheme } from './theme';
@@ -39,11 +39,42 @@ export function followHistory(state: unknown): void {
   route.set(wanted?.screen ? wanted : { screen: 'accounts' });
 }
 
-/** Asks Rust for everything the first screen shows. */
+/** Asks Rust for everything the first screen shows: the accounts, unless the vault is locked. */
 export function startLoading(): void {
   loadSettings().catch(() => {});
-  loadAccounts().catch((error) => showToast(errorMessage(error)));
+  // Asked for at once, not after the lock status: a vault that opens without asking (the usual
+  // case) shows its codes as fast as before; a locked one refuses, and nothing is shown.
+  loadAccounts().catch(() => {});
   refreshCodes();
+  loadLockStatus().catch((error) => showToast(errorMessage(error)));
+}
+
+/** Where the vault stands; `null` until Rust has said. */
+export const lock = writable<LockStatus | null>(null);
+
+export async function loadLockStatus(): Promise<LockStatus> {
+  const status = await api.lockStatus();
+  lock.set(status);
+  if (status.locked) forgetAccounts();
+  return status;
+}
+
+/** After unlocking: the accounts and codes, then the list. */
+export async function unlocked(): Promise<void> {
+  await loadAccounts();
+  await refreshCodes();
+  route.set({ screen: 'accounts' });
+  await loadLockStatus();
+}
+
+/** The vault locked (by Rust's lock watch, or Lock now): nothing of it stays in the page. */
+export function forgetAccounts(): void {
+  clearTimeout(refreshTimer);
+  accounts.set([]);
+  codes.set({});
+  accountsLoaded.set(false);
+  toast.set(null);
+  lock.update((status) => (status ? { ...status, locked: true } : status));
 }
 
 export const accounts = writable<AccountView[]>([]);
@@ -67,9 +98,12 @@ export async function refreshCodes(): Promise<void> {
   let delay: number | null;
   try {
     const list = await api.currentCodes();
+    if (get(lock)?.locked) return;
     codes.set(Object.fromEntries(list.map((code) => [code.id, code])));
     delay = refreshDelay(list, Date.now() / 1000);
-  } catch {
+  } catch (error) {
+    // A locked vault has no codes to give until it is unlocked, which fetches them again.
+    if (asAppError(error).code === 'locked') return;
     delay = RETRY_AFTER_ERROR_MS;
   }
   if (delay !== null) refreshTimer = setTimeout(refreshCodes, delay);
@@ -90,7 +124,13 @@ export const now = readable(Date.now() / 1000, (set) => {
   return () => clearTimeout(timer);
 });
 
-export const settings = writable<Settings>({ language: 'system', theme: 'system' });
+export const settings = writable<Settings>({
+  language: 'system',
+  theme: 'system',
+  lockAfter: '30s',
+  screenProtection: true,
+  hideCodes: false,
+});
 
 function applySettings(chosen: Settings): void {
   setLanguage(chosen.language);

@@ -1,0 +1,192 @@
+//! App lock: where the vault stands, unlocking it, locking it, turning app lock on and off, and
+//! the comings and goings the lock policy decides on.
+
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tessera_core::vault::slots::password::PasswordParams;
+use tessera_core::vault::{
+    Biometric, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password, Platform,
+    Recovery, SlotKind,
+};
+
+use crate::error::AppError;
+use crate::platform;
+use crate::state::{AppState, Locking, Standing};
+use crate::words::word;
+
+/// Where the vault stands, for the unlock screen and Settings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockView {
+    /// The vault waits for the user to unlock it.
+    locked: bool,
+    /// The vault has no slot that opens without asking.
+    app_lock: bool,
+    /// The ways it can be unlocked (`password`, `recovery`, `biometric`), in the order offered.
+    ways: Vec<&'static str>,
+    /// This device can offer a biometric slot.
+    biometric_available: bool,
+    /// Seconds before the next try may be made, after wrong tries.
+    wait_seconds: u64,
+}
+
+/// Where the vault stands (waits until it has finished opening).
+#[tauri::command]
+pub fn lock_status<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<LockView, AppError> {
+    let now = now();
+    let wait_seconds = state.attempts(now)?.wait(now);
+    let biometric_available = platform::biometric(&app).is_some();
+    let (locked, kinds) = match state.standing()? {
+        Standing::Locked(vault) => (true, kinds(&vault.slots()?)),
+        Standing::Unlocked { .. } => (false, state.with_vault(|vault| Ok(kinds(&vault.slots()?)))?),
+    };
+    let app_lock = !kinds.iter().any(|kind| kind.opens_without_asking());
+    Ok(LockView {
+        locked,
+        app_lock,
+        ways: SlotKind::ALL
+            .into_iter()
+            .filter(|kind| !kind.opens_without_asking() && kinds.contains(kind))
+            .map(SlotKind::name)
+            .collect(),
+        biometric_available,
+        wait_seconds,
+    })
+}
+
+fn kinds(slots: &[tessera_core::vault::Slot]) -> Vec<SlotKind> {
+    slots.iter().map(|slot| slot.kind).collect()
+}
+
+/// Unlocks with the password (Argon2id takes about half a second: not on the main thread).
+#[tauri::command(async)]
+pub fn unlock_with_password(state: State<'_, AppState>, password: String) -> Result<(), AppError> {
+    state.unlock(&Password(&password), now())
+}
+
+/// Unlocks with the recovery code, as typed.
+#[tauri::command(async)]
+pub fn unlock_with_recovery_code(state: State<'_, AppState>, code: String) -> Result<(), AppError> {
+    state.unlock(&Recovery(&code), now())
+}
+
+/// Unlocks with a biometric check, where the platform has one.
+#[tauri::command(async)]
+pub fn unlock_with_biometrics<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), AppError> {
+    let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
+    state.unlock(&Biometric(keys.as_ref()), now())
+}
+
+/// Locks now (app lock on only: without it the vault would open again without asking).
+#[tauri::command]
+pub fn lock_now(state: State<'_, AppState>) -> Result<bool, AppError> {
+    Ok(state.lock()? != Locking::NoAppLock)
+}
+
+/// What turning app lock on or off did.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppLockChanged {
+    /// A new recovery code was made and shown (in a dialog of the system's, not in the page).
+    recovery_code_shown: bool,
+}
+
+/// Turns app lock on (a password, given here when the vault has none; biometrics if asked and
+/// available; a recovery code if there is none; the device slot removed, all in one change) or
+/// off (a device slot put back). `language` is the UI's, for the recovery code's dialog.
+#[tauri::command(async)]
+pub fn set_app_lock<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    on: bool,
+    password: Option<String>,
+    biometric: bool,
+    language: String,
+) -> Result<AppLockChanged, AppError> {
+    let store = platform::key_store(&app);
+    let biometric_keys = if biometric {
+        Some(platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?)
+    } else {
+        None
+    };
+    let platform_keys = Platform {
+        key_store: store.as_ref().ok().map(|store| store.as_ref() as _),
+        biometric: biometric_keys.as_ref().map(|keys| keys.as_ref() as _),
+    };
+    let code = state.with_vault(|vault| {
+        let slots = vault.slots()?;
+        let has = |kind: SlotKind| slots.iter().any(|slot| slot.kind == kind);
+        let mut add: Vec<Box<dyn NewSlot + '_>> = Vec::new();
+        let mut remove = Vec::new();
+        if on {
+            if !has(SlotKind::Password) {
+                let password = password
+                    .as_deref()
+                    .filter(|password| !password.is_empty())
+                    .ok_or(AppError::new("password_needed"))?;
+                let params =
+                    PasswordParams::calibrate().map_err(|_| AppError::new("unexpected"))?;
+                add.push(Box::new(NewPassword(password, params)));
+            }
+            if let Some(keys) = &biometric_keys
+                && !has(SlotKind::Biometric)
+            {
+                add.push(Box::new(NewBiometric(keys.as_ref())));
+            }
+            if !has(SlotKind::Recovery) {
+                add.push(Box::new(NewRecovery));
+            }
+            remove = slots
+                .iter()
+                .filter(|slot| slot.kind.opens_without_asking())
+                .map(|slot| slot.id)
+                .collect();
+        } else if !has(SlotKind::Device) {
+            let store = store.as_ref().map_err(Clone::clone)?;
+            add.push(Box::new(NewDevice(store.as_ref())));
+        }
+        let add: Vec<&dyn NewSlot> = add.iter().map(AsRef::as_ref).collect();
+        let added = vault.change_slots(&add, &remove, &platform_keys)?;
+        Ok(added.into_iter().find_map(|slot| slot.recovery_code))
+    })?;
+    let shown = code.is_some();
+    if let Some(code) = code {
+        show_recovery_code(&app, &language, &code.display());
+    }
+    Ok(AppLockChanged {
+        recovery_code_shown: shown,
+    })
+}
+
+/// Shows the recovery code once, in the system's own dialog: it never enters the web view.
+fn show_recovery_code<R: Runtime>(app: &AppHandle<R>, language: &str, code: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    let body = word(language, "recovery.dialog.body").replace("{code}", code);
+    app.dialog()
+        .message(body)
+        .title(word(language, "recovery.dialog.title"))
+        .kind(MessageDialogKind::Warning)
+        .show(|_| {});
+}
+
+/// The app came on screen or left it (the page's visibility).
+#[tauri::command]
+pub fn app_shown(state: State<'_, AppState>, visible: bool) {
+    state.shown(visible);
+}
+
+/// The user typed, clicked or touched (sent at most every few seconds).
+#[tauri::command]
+pub fn user_input(state: State<'_, AppState>) {
+    state.touched();
+}
+
+fn now() -> i64 {
+    i64::try_from(super::now()).unwrap_or(i64::MAX)
+}
