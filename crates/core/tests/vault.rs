@@ -119,9 +119,19 @@ fn nothing_readable_is_in_the_files() {
             );
         }
     };
-    check(file_bytes(&path)); // while the write-ahead log holds the write
+    let files = file_bytes(&path);
+    assert!(
+        !files[1].is_empty(),
+        "the write is still in the write-ahead log"
+    );
+    check(files);
     drop(vault);
-    check(file_bytes(&path)); // after it was folded into the file
+    let files = file_bytes(&path);
+    assert!(
+        files[1].is_empty(),
+        "the write-ahead log was folded into the file"
+    );
+    check(files);
 }
 
 #[test]
