@@ -84,6 +84,9 @@ fn unhex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The codes `zbarimg` reads in a picture. zbarimg exits with 0 when it read a code and 4 when
+/// it found none; anything else (zbar missing, a picture it cannot read) stops the benchmark, so
+/// that a broken peer is never reported as a peer that reads nothing.
 fn zbar(path: &Path) -> Vec<Vec<u8>> {
     let output = Command::new("zbarimg")
         .args([
@@ -94,16 +97,25 @@ fn zbar(path: &Path) -> Vec<Vec<u8>> {
             "-Sqrcode.binary",
         ])
         .arg(path)
-        .output();
-    match output {
-        Ok(output) if output.status.success() => {
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("zbarimg could not be run ({error}): the test command installs zbar-tools")
+        });
+    match output.status.code() {
+        Some(0) => {
             let mut bytes = output.stdout;
             if bytes.last() == Some(&b'\n') {
                 bytes.pop();
             }
             vec![bytes]
         }
-        _ => Vec::new(),
+        Some(4) => Vec::new(),
+        _ => panic!(
+            "zbarimg failed on {} ({}): {}",
+            path.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ),
     }
 }
 

@@ -89,17 +89,32 @@ pub fn oathtool_hotp(key: &[u8], digits: u8, counter: u64) -> Vec<String> {
     ]
 }
 
+/// What moves a code on: a counter, or the time and the period it is divided by.
+pub enum Moving {
+    /// HOTP: the counter itself.
+    Counter(u64),
+    /// TOTP and Steam: the peer works out the time step itself.
+    Time { unix_seconds: u64, period: u32 },
+}
+
 /// One case for the Python peer.
 pub struct PythonCase {
     pub key: Vec<u8>,
     pub algorithm: &'static str,
-    pub counter: u64,
+    pub moving: Moving,
     pub digits: u8,
     pub steam: bool,
 }
 
+/// A code from the Python peer, with the counter it computed it for.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PeerCode {
+    pub text: String,
+    pub counter: u64,
+}
+
 /// Runs the Python peer over many cases at once.
-pub fn python_codes(cases: &[PythonCase]) -> Vec<String> {
+pub fn python_codes(cases: &[PythonCase]) -> Vec<PeerCode> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peer/otp_peer.py");
     let mut child = Command::new("python3")
         .arg(script)
@@ -109,11 +124,17 @@ pub fn python_codes(cases: &[PythonCase]) -> Vec<String> {
         .expect("python3 runs the peer");
     let mut input = String::new();
     for case in cases {
+        let moving = match case.moving {
+            Moving::Counter(counter) => format!("\"counter\":{counter}"),
+            Moving::Time {
+                unix_seconds,
+                period,
+            } => format!("\"time\":{unix_seconds},\"period\":{period}"),
+        };
         input.push_str(&format!(
-            "{{\"key\":\"{}\",\"algorithm\":\"{}\",\"counter\":{},\"digits\":{},\"steam\":{}}}\n",
+            "{{\"key\":\"{}\",\"algorithm\":\"{}\",{moving},\"digits\":{},\"steam\":{}}}\n",
             hex(&case.key),
             case.algorithm,
-            case.counter,
             case.digits,
             case.steam
         ));
@@ -129,6 +150,14 @@ pub fn python_codes(cases: &[PythonCase]) -> Vec<String> {
     String::from_utf8(output.stdout)
         .expect("ASCII")
         .lines()
-        .map(str::to_string)
+        .map(|line| {
+            let (text, counter) = line
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("the peer printed {line:?}"));
+            PeerCode {
+                text: text.to_string(),
+                counter: counter.parse().expect("a counter"),
+            }
+        })
         .collect()
 }
