@@ -654,3 +654,85 @@ fn a_version_1_vault_gains_the_approval_servers_table_and_keeps_its_accounts() {
         .unwrap();
     assert_eq!(version, tessera_core::vault::SCHEMA_VERSION);
 }
+
+/// Replaces the Argon2 text of the vault's password slot, keeping its salt, as someone who can
+/// edit the file would.
+fn set_password_parameters(path: &Path, text: &str) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    let params: Vec<u8> = raw
+        .query_row(
+            "SELECT params FROM slots WHERE kind = 'password'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let mut edited = text.as_bytes().to_vec();
+    edited.extend_from_slice(&params[params.len() - 16..]);
+    raw.execute(
+        "UPDATE slots SET params = ?1 WHERE kind = 'password'",
+        [edited],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_password_slot_edited_to_run_for_hours_is_reported_damaged_at_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+    drop(vault);
+    set_password_parameters(&path, "argon2id;v=19;m=8192;t=4294967295;p=1;");
+    let before = file_bytes(&path);
+    let (done, outcome) = std::sync::mpsc::channel();
+    let unlocking = path.clone();
+    // Before the bound, this unlock ran 2^32 - 1 Argon2 passes: hours, not a test failure.
+    std::thread::spawn(move || {
+        let _ = done.send(unlock(&unlocking).map(|_| ()));
+    });
+    let error = outcome
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the unlock returned instead of deriving for hours")
+        .unwrap_err();
+    assert!(
+        matches!(&error, VaultError::Damaged(at) if at.contains("password slot 1")),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("damaged"), "{error}");
+    assert_eq!(file_bytes(&path), before);
+}
+
+#[test]
+fn stored_argon2_parameters_outside_what_tessera_writes_are_refused() {
+    let salt = [7u8; 16];
+    let read = |text: &str| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.extend_from_slice(&salt);
+        PasswordParams::from_bytes(&bytes)
+    };
+    // What the tests make, and the strongest that calibration makes, still read.
+    let small = read("argon2id;v=19;m=1024;t=1;p=1;").unwrap();
+    assert_eq!(
+        (small.memory_kib, small.iterations, small.parallelism),
+        (1024, 1, 1)
+    );
+    let strongest = read("argon2id;v=19;m=65536;t=64;p=1;").unwrap();
+    assert_eq!(strongest.salt, salt);
+    for refused in [
+        "argon2id;v=19;m=8192;t=4294967295;p=1;",
+        "argon2id;v=19;m=8192;t=65;p=1;",
+        "argon2id;v=19;m=8192;t=0;p=1;",
+        "argon2id;v=19;m=65537;t=1;p=1;",
+        "argon2id;v=19;m=4294967295;t=1;p=1;",
+        "argon2id;v=19;m=7;t=1;p=1;",
+        "argon2id;v=19;m=8192;t=1;p=2;",
+        "argon2id;v=19;m=8192;t=1;p=0;",
+        "argon2id;v=19;m=8192;t=+1;p=1;",
+        "argon2id;v=19;t=1;m=8192;p=1;",
+        "argon2id;v=19;m=8192;t=1;p=1;t=99;",
+        "argon2id;v=19;m=8192;t=1;",
+        "argon2id;v=19;m=8192;t=1;p=1",
+        "argon2i;v=19;m=8192;t=1;p=1;",
+    ] {
+        assert!(read(refused).is_err(), "{refused} was read");
+    }
+}

@@ -103,6 +103,11 @@ impl LockedVault {
                     failure = error;
                     continue;
                 }
+                Err(VaultError::Damaged(_)) => {
+                    let slot = format!("{} (password slot {})", self.path.display(), slot.id);
+                    failure = VaultError::Damaged(slot);
+                    continue;
+                }
                 Err(_) => continue,
             };
             let context = wrap_context(&self.vault_id, slot.id, kind);
@@ -148,8 +153,8 @@ impl VaultError {
 fn slot_key(credential: &Credential<'_>, params: &[u8]) -> Result<SlotKey, VaultError> {
     match credential {
         Credential::Password(text) => {
-            let params =
-                PasswordParams::from_bytes(params).map_err(|_| VaultError::WrongPassword)?;
+            let params = PasswordParams::from_bytes(params)
+                .map_err(|_| VaultError::Damaged(String::new()))?;
             password::derive(text, &params).map_err(|_| VaultError::WrongPassword)
         }
         Credential::Recovery(text) => {
