@@ -26,6 +26,7 @@
 pub mod account;
 pub mod link;
 pub mod otp;
+pub mod owner_only;
 pub mod qr;
 pub mod vault;
 

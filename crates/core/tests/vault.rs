@@ -736,3 +736,76 @@ fn stored_argon2_parameters_outside_what_tessera_writes_are_refused() {
         assert!(read(refused).is_err(), "{refused} was read");
     }
 }
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Runs one test of this file again in a child process with umask 022, where files made the
+/// ordinary way are readable by every user; `child` names the folder it is to work in.
+#[cfg(unix)]
+fn run_under_umask_022(test: &str, child: &str, folder: &Path) {
+    let output = std::process::Command::new("sh")
+        .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(child, folder)
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{printed}");
+    assert!(
+        printed.contains("1 passed"),
+        "the child ran the test: {printed}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_vault_its_log_and_its_folders_are_private_even_under_umask_022() {
+    const CHILD: &str = "TESSERA_UMASK_022_VAULT";
+    let name = "a_new_vault_its_log_and_its_folders_are_private_even_under_umask_022";
+    if let Some(folder) = std::env::var_os(CHILD) {
+        let folder = PathBuf::from(folder);
+        let witness = folder.join("made the ordinary way");
+        std::fs::write(&witness, b"").unwrap();
+        assert_eq!(mode(&witness), 0o644, "the umask is 022");
+        let path = folder.join("data/app/vault.tessera");
+        let (mut vault, _) = Vault::create(&path, NewSlot::Password(PASSWORD, quick())).unwrap();
+        add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+        // While the vault is open, the write-ahead log and its index are there.
+        for file in ["vault.tessera", "vault.tessera-wal", "vault.tessera-shm"] {
+            assert_eq!(mode(&folder.join("data/app").join(file)), 0o600, "{file}");
+        }
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    run_under_umask_022(name, CHILD, folder.path());
+    assert_eq!(mode(&folder.path().join("data")), 0o700);
+    assert_eq!(mode(&folder.path().join("data/app")), 0o700);
+    assert_eq!(mode(&folder.path().join("data/app/vault.tessera")), 0o600);
+    assert_eq!(
+        names(&unlock(&folder.path().join("data/app/vault.tessera")).unwrap()),
+        vec!["a"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_vault_that_others_can_read_is_made_private_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let (vault, path) = new_vault(folder.path());
+    drop(vault);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut vault = unlock(&path).unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(Path::new(&format!("{}-wal", path.display()))), 0o600);
+}
