@@ -679,6 +679,12 @@ fn a_password_slot_edited_to_run_for_hours_is_reported_damaged_at_once() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
     add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+    let recovery = vault
+        .add_slot(NewSlot::Recovery)
+        .unwrap()
+        .recovery_code
+        .unwrap()
+        .display();
     drop(vault);
     set_password_parameters(&path, "argon2id;v=19;m=8192;t=4294967295;p=1;");
     let before = file_bytes(&path);
@@ -698,6 +704,12 @@ fn a_password_slot_edited_to_run_for_hours_is_reported_damaged_at_once() {
     );
     assert!(error.to_string().contains("damaged"), "{error}");
     assert_eq!(file_bytes(&path), before);
+    // The other slots still open the vault, so the damaged one can be removed.
+    let vault = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Credential::Recovery(&recovery))
+        .unwrap();
+    assert_eq!(names(&vault), vec!["a"]);
 }
 
 #[test]
