@@ -110,3 +110,29 @@ fn a_picture_without_a_code_is_explained() {
         "there is no picture at /nonexistent/picture.png",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_drawn_code_is_readable_by_its_owner_only_even_under_umask_022() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let folder = tempfile::tempdir().unwrap();
+    let new = folder.path().join("new.png");
+    let old = folder.path().join("old.png");
+    std::fs::write(&old, b"a picture others may read").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for out in [&new, &old] {
+        let status = std::process::Command::new("sh")
+            .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_tessera"))
+            .args(["qr", "encode", LINK, "--out"])
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(mode(out), 0o600, "{}", out.display());
+    }
+    let line = Run::plain().ok(&["qr", "decode", old.to_str().unwrap()]);
+    assert!(line.contains(LINK), "{line}");
+}

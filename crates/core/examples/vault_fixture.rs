@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 
 use tessera_core::vault::slots::password::PasswordParams;
-use tessera_core::vault::{Details, Duplicates, NewSlot, SCHEMA_VERSION};
+use tessera_core::vault::{Details, Duplicates, NewPassword, SCHEMA_VERSION};
 use tessera_core::{Account, Algorithm, Kind, Secret, Vault};
 
 /// The fixture's password (the test must know it).
@@ -25,7 +25,7 @@ fn main() {
     };
     // Small Argon2id parameters: the fixture guards the format, not a secret.
     let params = PasswordParams::new(1024, 1, 1).expect("the system has randomness");
-    let (mut vault, _) = Vault::create(&path, NewSlot::Password(PASSWORD, params))
+    let (mut vault, _) = Vault::create(&path, &NewPassword(PASSWORD, params))
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     // The HOTP secret is RFC 4226's, "12345678901234567890", so its codes are published.
     let secret = |base32: &str| Secret::from_base32(base32).expect("a valid base32 secret");

@@ -27,7 +27,7 @@ pub mod account;
 pub mod link;
 pub mod lock;
 pub mod otp;
-pub mod private_file;
+pub mod owner_only;
 pub mod qr;
 pub mod vault;
 

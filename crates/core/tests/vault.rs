@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tessera_core::vault::slots::password::PasswordParams;
+use tessera_core::vault::seal::Key;
+use tessera_core::vault::slots::password::{self, PasswordParams};
 use tessera_core::vault::{
     Details, Duplicates, Edit, LockedVault, NewPassword, NewRecovery, Password, Platform, Recovery,
     SlotKind,
@@ -312,19 +313,20 @@ fn removed_accounts_wait_in_the_trash_and_come_back() {
     vault.restore(gone).unwrap();
     assert_eq!(names(&vault), vec!["keep", "gone"]);
     assert!(vault.trash().unwrap().is_empty());
-    // Thirty days later, the trash is emptied when the vault is unlocked.
+    // Thirty days later, the trash is emptied (unlocking does it, at the time of the unlock).
     vault.remove(keep).unwrap();
-    drop(vault);
-    let raw = rusqlite::Connection::open(&path).unwrap();
-    raw.execute(
-        "UPDATE accounts SET removed_at = removed_at - 31 * 86400 WHERE id = ?1",
-        [keep],
-    )
-    .unwrap();
-    drop(raw);
-    let mut vault = unlock(&path).unwrap();
+    let now = vault.trash().unwrap()[0].removed_at;
+    assert_eq!(vault.purge_expired_trash_at(now + 29 * 86_400), Ok(0));
+    assert_eq!(vault.trash().unwrap().len(), 1);
+    assert_eq!(vault.purge_expired_trash_at(now + 31 * 86_400), Ok(1));
     assert!(vault.trash().unwrap().is_empty());
     assert_eq!(vault.restore(keep), Err(VaultError::AccountNotFound(keep)));
+    drop(vault);
+    let count: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(count, 1, "deleted from the file, not only hidden");
 }
 
 #[test]
@@ -690,10 +692,7 @@ fn a_version_1_vault_gains_the_approval_servers_table_and_keeps_its_accounts() {
         "JBSWY3DPEHPK3PXP",
     );
     drop(vault);
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch("DROP TABLE approval_servers; PRAGMA user_version = 1")
-        .unwrap();
+    as_written_by_version(&path, 1);
     let mut vault = unlock(&path).unwrap();
     assert_eq!(names(&vault), vec!["alice@example.com"]);
     let id = vault.add_approval_server(b"enrollment").unwrap();
@@ -703,4 +702,468 @@ fn a_version_1_vault_gains_the_approval_servers_table_and_keeps_its_accounts() {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
     assert_eq!(version, tessera_core::vault::SCHEMA_VERSION);
+}
+
+/// Replaces the Argon2 text of the vault's password slot, keeping its salt, as someone who can
+/// edit the file would.
+fn set_password_parameters(path: &Path, text: &str) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    let params: Vec<u8> = raw
+        .query_row(
+            "SELECT params FROM slots WHERE kind = 'password'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let mut edited = text.as_bytes().to_vec();
+    edited.extend_from_slice(&params[params.len() - 16..]);
+    raw.execute(
+        "UPDATE slots SET params = ?1 WHERE kind = 'password'",
+        [edited],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_password_slot_edited_to_run_for_hours_is_reported_damaged_at_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+    let recovery = vault
+        .add_slot(&NewRecovery)
+        .unwrap()
+        .recovery_code
+        .unwrap()
+        .display();
+    drop(vault);
+    set_password_parameters(&path, "argon2id;v=19;m=8192;t=4294967295;p=1;");
+    let before = file_bytes(&path);
+    let (done, outcome) = std::sync::mpsc::channel();
+    let unlocking = path.clone();
+    // Before the bound, this unlock ran 2^32 - 1 Argon2 passes: hours, not a test failure.
+    std::thread::spawn(move || {
+        let _ = done.send(unlock(&unlocking).map(|_| ()));
+    });
+    let error = outcome
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the unlock returned instead of deriving for hours")
+        .unwrap_err();
+    assert!(
+        matches!(&error, VaultError::Damaged(at) if at.contains("password slot 1")),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("damaged"), "{error}");
+    assert_eq!(file_bytes(&path), before);
+    // The other slots still open the vault, so the damaged one can be removed.
+    let vault = LockedVault::open(&path)
+        .unwrap()
+        .unlock(&Recovery(&recovery))
+        .unwrap();
+    assert_eq!(names(&vault), vec!["a"]);
+}
+
+#[test]
+fn stored_argon2_parameters_outside_what_tessera_writes_are_refused() {
+    let salt = [7u8; 16];
+    let read = |text: &str| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.extend_from_slice(&salt);
+        PasswordParams::from_bytes(&bytes)
+    };
+    // What the tests make, and the strongest that calibration makes, still read.
+    let small = read("argon2id;v=19;m=1024;t=1;p=1;").unwrap();
+    assert_eq!(
+        (small.memory_kib, small.iterations, small.parallelism),
+        (1024, 1, 1)
+    );
+    let strongest = read("argon2id;v=19;m=65536;t=64;p=1;").unwrap();
+    assert_eq!(strongest.salt, salt);
+    for refused in [
+        "argon2id;v=19;m=8192;t=4294967295;p=1;",
+        "argon2id;v=19;m=8192;t=65;p=1;",
+        "argon2id;v=19;m=8192;t=0;p=1;",
+        "argon2id;v=19;m=65537;t=1;p=1;",
+        "argon2id;v=19;m=4294967295;t=1;p=1;",
+        "argon2id;v=19;m=7;t=1;p=1;",
+        "argon2id;v=19;m=8192;t=1;p=2;",
+        "argon2id;v=19;m=8192;t=1;p=0;",
+        "argon2id;v=19;m=8192;t=+1;p=1;",
+        "argon2id;v=19;t=1;m=8192;p=1;",
+        "argon2id;v=19;m=8192;t=1;p=1;t=99;",
+        "argon2id;v=19;m=8192;t=1;",
+        "argon2id;v=19;m=8192;t=1;p=1",
+        "argon2i;v=19;m=8192;t=1;p=1;",
+    ] {
+        assert!(read(refused).is_err(), "{refused} was read");
+    }
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Runs one test of this file again in a child process with umask 022, where files made the
+/// ordinary way are readable by every user; `child` names the folder it is to work in.
+#[cfg(unix)]
+fn run_under_umask_022(test: &str, child: &str, folder: &Path) {
+    let output = std::process::Command::new("sh")
+        .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(child, folder)
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{printed}");
+    assert!(
+        printed.contains("1 passed"),
+        "the child ran the test: {printed}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_vault_its_log_and_its_folders_are_private_even_under_umask_022() {
+    const CHILD: &str = "TESSERA_UMASK_022_VAULT";
+    let name = "a_new_vault_its_log_and_its_folders_are_private_even_under_umask_022";
+    if let Some(folder) = std::env::var_os(CHILD) {
+        let folder = PathBuf::from(folder);
+        let witness = folder.join("made the ordinary way");
+        std::fs::write(&witness, b"").unwrap();
+        assert_eq!(mode(&witness), 0o644, "the umask is 022");
+        let path = folder.join("data/app/vault.tessera");
+        let (mut vault, _) = Vault::create(&path, &NewPassword(PASSWORD, quick())).unwrap();
+        add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+        // While the vault is open, the write-ahead log and its index are there.
+        for file in ["vault.tessera", "vault.tessera-wal", "vault.tessera-shm"] {
+            assert_eq!(mode(&folder.join("data/app").join(file)), 0o600, "{file}");
+        }
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    run_under_umask_022(name, CHILD, folder.path());
+    assert_eq!(mode(&folder.path().join("data")), 0o700);
+    assert_eq!(mode(&folder.path().join("data/app")), 0o700);
+    assert_eq!(mode(&folder.path().join("data/app/vault.tessera")), 0o600);
+    assert_eq!(
+        names(&unlock(&folder.path().join("data/app/vault.tessera")).unwrap()),
+        vec!["a"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_vault_that_others_can_read_is_made_private_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let (vault, path) = new_vault(folder.path());
+    drop(vault);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut vault = unlock(&path).unwrap();
+    add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(Path::new(&format!("{}-wal", path.display()))), 0o600);
+}
+
+/// The vault key, found by hand as `docs/vault-format.md` says: the password slot's key by
+/// Argon2id, then its wrapped key opened.
+fn vault_key_by_hand(raw: &rusqlite::Connection) -> (String, Key) {
+    let vault_id: String = raw
+        .query_row("SELECT vault_id FROM vault", [], |row| row.get(0))
+        .unwrap();
+    let (slot, params, wrapped): (i64, Vec<u8>, Vec<u8>) = raw
+        .query_row(
+            "SELECT id, params, wrapped_key FROM slots WHERE kind = 'password'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
+    let slot_key =
+        password::derive(PASSWORD, &PasswordParams::from_bytes(&params).unwrap()).unwrap();
+    let context = format!("tessera/slot/{vault_id}/{slot}/password");
+    let key = slot_key.open(&wrapped, context.as_bytes()).unwrap();
+    (vault_id, Key::from_slice(&key).unwrap())
+}
+
+/// Makes a vault what an older Tessera wrote: every row sealed under `version`, no list of
+/// sealed records, and `user_version` set back.
+fn as_written_by_version(path: &Path, version: i64) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    let (vault_id, key) = vault_key_by_hand(&raw);
+    for table in ["accounts", "approval_servers"] {
+        let rows: Vec<(i64, Vec<u8>, i64)> = raw
+            .prepare(&format!("SELECT id, sealed, sealed_version FROM {table}"))
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (id, sealed, was) in rows {
+            let context = |v: i64| format!("tessera/{table}/{vault_id}/{id}/{v}").into_bytes();
+            let plaintext = key.open(&sealed, &context(was)).unwrap();
+            raw.execute(
+                &format!("UPDATE {table} SET sealed = ?1, sealed_version = ?2 WHERE id = ?3"),
+                rusqlite::params![
+                    key.seal(&plaintext, &context(version)).unwrap(),
+                    version,
+                    id
+                ],
+            )
+            .unwrap();
+        }
+    }
+    raw.execute_batch(&format!(
+        "ALTER TABLE vault DROP COLUMN manifest; PRAGMA user_version = {version};"
+    ))
+    .unwrap();
+    if version < 2 {
+        raw.execute_batch("DROP TABLE approval_servers").unwrap();
+    }
+}
+
+/// The sealed value and sealed version of an account row, as someone copying the file sees it.
+fn sealed_row(path: &Path, id: i64) -> (Vec<u8>, i64) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT sealed, sealed_version FROM accounts WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap()
+}
+
+fn put_back(path: &Path, id: i64, (sealed, version): &(Vec<u8>, i64)) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET sealed = ?1, sealed_version = ?2 WHERE id = ?3",
+            rusqlite::params![sealed, version, id],
+        )
+        .unwrap();
+}
+
+fn hotp_account(vault: &mut Vault) -> i64 {
+    let mut hotp = account("Bank", "token", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    hotp.kind = Kind::Hotp { counter: 0 };
+    vault
+        .add(hotp, Details::default(), Duplicates::Refuse)
+        .unwrap()
+}
+
+#[test]
+fn an_older_sealed_value_of_a_counter_copied_back_is_refused_not_shown_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let id = hotp_account(&mut vault);
+    let other = add(&mut vault, "Mail", "alice", "JBSWY3DPEHPK3PXP");
+    assert_eq!(vault.next_hotp_code(id).unwrap().text, "755224"); // RFC 4226, counter 0
+    let at_counter_1 = sealed_row(&path, id);
+    assert_eq!(vault.next_hotp_code(id).unwrap().text, "287082"); // counter 1
+    drop(vault);
+    put_back(&path, id, &at_counter_1);
+    let mut vault = unlock(&path).unwrap();
+    let listing = vault.list().unwrap();
+    assert_eq!(listing.unreadable, vec![id]);
+    assert_eq!(
+        listing
+            .entries
+            .iter()
+            .map(|entry| entry.id)
+            .collect::<Vec<_>>(),
+        vec![other]
+    );
+    assert_eq!(vault.get(id), Err(VaultError::UnreadableAccount(id)));
+    // Counter 1's code, 287082, is not shown a second time.
+    assert_eq!(
+        vault.next_hotp_code(id),
+        Err(VaultError::UnreadableAccount(id))
+    );
+    // Refusing it rewrote nothing: the older value is still there for the user to see.
+    drop(vault);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let written: Vec<u8> = raw
+        .query_row("SELECT sealed FROM accounts WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        written, at_counter_1.0,
+        "the refused value was left as it was"
+    );
+    drop(raw);
+    // As the error says, the damaged account can be removed (and added again).
+    let mut vault = unlock(&path).unwrap();
+    vault.remove(id).unwrap();
+    assert!(vault.list().unwrap().unreadable.is_empty());
+    assert!(
+        vault.trash().unwrap().is_empty(),
+        "a damaged account is not shown in the trash"
+    );
+}
+
+#[test]
+fn a_removal_time_edited_in_the_file_does_not_purge_the_account() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let kept = add(&mut vault, "Bank", "alice", "JBSWY3DPEHPK3PXP");
+    let other = add(&mut vault, "Mail", "bob", "GEZDGNBVGY3TQOJQ");
+    drop(vault);
+    let edit = |removed_at: &str| {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                &format!("UPDATE accounts SET removed_at = {removed_at} WHERE id = ?1"),
+                [kept],
+            )
+            .unwrap();
+    };
+    edit("unixepoch() - 31 * 86400");
+    let mut vault = unlock(&path).unwrap();
+    // Not purged, not hidden in the trash: shown as damaged.
+    let listing = vault.list().unwrap();
+    assert_eq!(listing.unreadable, vec![kept]);
+    assert_eq!(names(&vault), vec!["bob"]);
+    assert!(vault.trash().unwrap().is_empty());
+    assert_eq!(vault.restore(kept), Err(VaultError::AccountNotFound(kept)));
+    assert_eq!(vault.purge_expired_trash_at(i64::MAX), Ok(0));
+    drop(vault);
+    // The row is still in the file, and with the edit undone it is whole.
+    edit("NULL");
+    let vault = unlock(&path).unwrap();
+    assert_eq!(names(&vault), vec!["alice", "bob"]);
+    assert_eq!(vault.list().unwrap().entries[1].id, other);
+}
+
+#[test]
+fn a_trashed_account_whose_removal_time_is_moved_back_is_not_purged_early() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let gone = add(&mut vault, "Bank", "alice", "JBSWY3DPEHPK3PXP");
+    vault.remove(gone).unwrap();
+    let removed_at = vault.trash().unwrap()[0].removed_at;
+    drop(vault);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET removed_at = removed_at - 31 * 86400 WHERE id = ?1",
+            [gone],
+        )
+        .unwrap();
+    let mut vault = unlock(&path).unwrap();
+    let count = |path: &Path| -> i64 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&path), 1, "not purged at the unlock");
+    // It is deleted when its real 30 days are over, not before.
+    assert_eq!(
+        vault.purge_expired_trash_at(removed_at + 29 * 86_400),
+        Ok(0)
+    );
+    assert_eq!(
+        vault.purge_expired_trash_at(removed_at + 31 * 86_400),
+        Ok(1)
+    );
+    assert_eq!(count(&path), 0);
+}
+
+#[test]
+fn an_unenrolled_approval_server_put_back_in_the_file_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let id = vault.add_approval_server(b"enrollment").unwrap();
+    let row: (Vec<u8>, i64, i64, i64) = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT sealed, sealed_version, created_at, updated_at FROM approval_servers",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .unwrap();
+    vault.remove_approval_server(id).unwrap();
+    drop(vault);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO approval_servers (id, sealed, sealed_version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![id, row.0, row.1, row.2, row.3],
+        )
+        .unwrap();
+    let vault = unlock(&path).unwrap();
+    assert!(
+        matches!(vault.approval_servers(), Err(VaultError::Damaged(at)) if at.contains("approval server 1"))
+    );
+}
+
+#[test]
+fn a_version_2_vault_is_resealed_once_and_then_refuses_its_older_rows() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let id = hotp_account(&mut vault);
+    vault.next_hotp_code(id).unwrap();
+    let server = vault.add_approval_server(b"enrollment").unwrap();
+    drop(vault);
+    as_written_by_version(&path, 2);
+    let from_version_2 = sealed_row(&path, id);
+    assert_eq!(from_version_2.1, 2);
+    let mut vault = unlock(&path).unwrap();
+    assert_eq!(
+        vault.get(id).unwrap().account.kind,
+        Kind::Hotp { counter: 1 }
+    );
+    assert_eq!(vault.approval_servers().unwrap()[0].0, server);
+    assert_eq!(
+        sealed_row(&path, id).1,
+        tessera_core::vault::SCHEMA_VERSION,
+        "sealed again under the new version at the first unlock"
+    );
+    vault.next_hotp_code(id).unwrap();
+    drop(vault);
+    // The row as version 2 had it, put back, is refused like any older value.
+    put_back(&path, id, &from_version_2);
+    let vault = unlock(&path).unwrap();
+    assert_eq!(vault.get(id), Err(VaultError::UnreadableAccount(id)));
+    drop(vault);
+    // Nor can the list of sealed records be removed to let it in: its rows need it.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE vault SET manifest = NULL", [])
+        .unwrap();
+    let error = unlock(&path).unwrap_err();
+    assert!(
+        matches!(&error, VaultError::Damaged(at) if at.contains("list of sealed records")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_account_deleted_from_the_file_is_named_as_damaged_and_can_be_removed() {
+    let folder = tempfile::tempdir().unwrap();
+    let (mut vault, path) = new_vault(folder.path());
+    let deleted = add(&mut vault, "Bank", "alice", "JBSWY3DPEHPK3PXP");
+    add(&mut vault, "Mail", "bob", "GEZDGNBVGY3TQOJQ");
+    drop(vault);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("DELETE FROM accounts WHERE id = ?1", [deleted])
+        .unwrap();
+    let mut vault = unlock(&path).unwrap();
+    assert_eq!(vault.list().unwrap().unreadable, vec![deleted]);
+    assert_eq!(names(&vault), vec!["bob"]);
+    // The user is told to remove it and add it again: removing it forgets it.
+    vault.remove(deleted).unwrap();
+    assert!(vault.list().unwrap().unreadable.is_empty());
+    assert_eq!(
+        vault.remove(deleted),
+        Err(VaultError::AccountNotFound(deleted))
+    );
 }

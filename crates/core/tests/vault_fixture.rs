@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use tessera_core::vault::{Credential, Details, Entry, LockedVault, SlotKind};
+use tessera_core::vault::{Details, Entry, LockedVault, Password, SlotKind};
 use tessera_core::{Account, Algorithm, Kind, Secret, Vault};
 
 const PASSWORD: &str = "fixture password, not a secret";
@@ -42,7 +42,7 @@ fn keep_the_trash(path: &Path) {
 fn unlock(path: &Path) -> Vault {
     LockedVault::open(path)
         .unwrap()
-        .unlock(&Credential::Password(PASSWORD))
+        .unlock(&Password(PASSWORD))
         .unwrap()
 }
 
@@ -144,7 +144,7 @@ fn the_schema_2_vault_refuses_a_wrong_password() {
     let path = copy_of("vault-schema-2.tessera", folder.path());
     let result = LockedVault::open(&path)
         .unwrap()
-        .unlock(&Credential::Password("fixture password, not a secreT"));
+        .unlock(&Password("fixture password, not a secreT"));
     assert_eq!(result.err(), Some(tessera_core::VaultError::WrongPassword));
 }
 

@@ -102,6 +102,12 @@ async fn run(options: Options) -> Result<(), String> {
             let store = Store::sqlite(&folder)
                 .await
                 .map_err(|error| error.to_string())?;
+            for file in tessera_server::store::sqlite_files_open_to_others(&folder) {
+                eprintln!(
+                    "tessera-server: warning: other users of this machine can read {}, which holds the server's private signing key: make it readable by its owner only (chmod 600)",
+                    file.display()
+                );
+            }
             (store, format!("SQLite in {}", folder.display()))
         }
     };

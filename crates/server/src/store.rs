@@ -14,14 +14,25 @@
 //! `UPDATE`s; changes of several rows are transactions that begin with a write, so SQLite takes
 //! its write lock at once instead of failing to upgrade a read.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
+use tessera_core::owner_only;
 
 use crate::sql::{DbError, Postgres, Sql, SqlFuture};
 use crate::sqlite_thread::{Access, SqliteThread};
+
+/// The name of the SQLite database file in the server's data folder.
+pub const SQLITE_FILE: &str = "approvals.sqlite3";
+
+/// The SQLite files in `folder` (the database, its write-ahead log and its index) that users
+/// other than their owner can read or write. The database holds the server's private signing
+/// key, so the server warns about these when it starts.
+pub fn sqlite_files_open_to_others(folder: &Path) -> Vec<PathBuf> {
+    owner_only::open_to_others(&owner_only::database_files(&folder.join(SQLITE_FILE)))
+}
 
 /// The migrations, in order. Each runs once, in a transaction, recorded in `schema_migrations`.
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_approvals.sql"))];
@@ -69,9 +80,17 @@ pub enum StoreError {
 impl Store {
     /// Opens (creating if needed) the SQLite database in `folder`.
     pub async fn sqlite(folder: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(folder)
+        owner_only::create_folder(folder)
             .map_err(|error| StoreError::Open(format!("{}: {error}", folder.display())))?;
-        let path = folder.join("approvals.sqlite3");
+        let path = folder.join(SQLITE_FILE);
+        // The database holds the server's private signing key in the clear: it is made here,
+        // readable by its owner only, before SQLite opens it (SQLite would use the umask's mode,
+        // and gives the -wal and -shm files the mode of the database file).
+        match owner_only::create_new_file(&path) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(StoreError::Open(format!("{}: {error}", path.display()))),
+        }
         let url = format!("sqlite://{}?mode=rwc", path.display());
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()

@@ -85,9 +85,10 @@ pub fn run(command: QrCommand) -> Result<(), Failure> {
                 print!("{}", code.to_ansi());
             }
             if let Some(out) = out {
-                std::fs::write(&out, code.to_png(PNG_SCALE)).map_err(|error| {
-                    Failure::other(format!("could not write {}: {error}", out.display()))
-                })?;
+                // A picture of an account's link holds its secret: readable by its owner only.
+                tessera_core::owner_only::write_file(&out, &code.to_png(PNG_SCALE)).map_err(
+                    |error| Failure::other(format!("could not write {}: {error}", out.display())),
+                )?;
                 eprintln!(
                     "tessera: wrote {} ({} modules a side)",
                     out.display(),

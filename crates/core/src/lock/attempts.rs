@@ -78,7 +78,7 @@ impl UnlockAttempts {
             std::fs::create_dir_all(folder)?;
         }
         let temporary = self.path.with_extension("tmp");
-        crate::private_file::write(
+        crate::owner_only::write_file(
             &temporary,
             format!("failures={}\nlast={}\n", self.failures, self.last_failure).as_bytes(),
         )?;

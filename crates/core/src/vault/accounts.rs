@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::entry::{AccountId, Details, Edit, Entry, TrashedEntry};
+use super::manifest::{Manifest, Table, row_context};
 use super::{TRASH_DAYS, Vault, VaultError, now, record};
 use crate::account::{Account, Kind};
 use crate::otp::Code;
@@ -22,13 +23,23 @@ pub enum Duplicates {
 pub struct Listing {
     /// The readable accounts, in the user's order.
     pub entries: Vec<Entry>,
-    /// The numbers of accounts whose records are damaged (or were moved from another row).
+    /// The numbers of accounts whose records are damaged: changed, moved from another row, older
+    /// than the one the vault last wrote, with an edited removal time, or deleted from the file.
     pub unreadable: Vec<AccountId>,
 }
 
 /// The associated data that binds a sealed account to its row and schema version.
 fn account_context(vault_id: &str, id: AccountId, version: i64) -> Vec<u8> {
-    format!("tessera/accounts/{vault_id}/{id}/{version}").into_bytes()
+    row_context(Table::Accounts, vault_id, id, version)
+}
+
+/// An account row as read: where it belongs, as the vault's list of sealed records says
+/// (`Some(time)`: in the trash since then), and the account if its row opened and is the one
+/// last written, with the removal time it was given.
+struct ReadRow {
+    id: AccountId,
+    removed_at: Option<i64>,
+    opened: Option<(Account, Details)>,
 }
 
 /// The same account: same secret, kind, algorithm and digits, at the same issuer and name.
@@ -81,6 +92,7 @@ impl Vault {
         let path = self.path.clone();
         let storage = super::database::failed(&path);
         let transaction = super::database::begin_write(&mut self.connection, &path)?;
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
         let mut ids = Vec::with_capacity(accounts.len());
         let time = now();
         for (account, details) in &accounts {
@@ -108,8 +120,10 @@ impl Vault {
                     params![sealed, id],
                 )
                 .map_err(storage)?;
+            manifest.record(Table::Accounts, id, &sealed, None);
             ids.push(id);
         }
+        manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
         Ok(ids)
     }
@@ -128,30 +142,47 @@ impl Vault {
     /// The accounts in the user's order (not those in the trash).
     pub fn list(&self) -> Result<Listing, VaultError> {
         let mut listing = Listing::default();
-        for (id, opened) in self.read_rows("removed_at IS NULL ORDER BY position, id")? {
-            match opened {
-                Some((account, details, _)) => listing.entries.push(Entry {
-                    id,
+        let (rows, manifest) = self.read_rows("ORDER BY position, id")?;
+        let present: std::collections::HashSet<AccountId> = rows.iter().map(|row| row.id).collect();
+        for row in rows {
+            match (row.removed_at, row.opened) {
+                (Some(_), _) => {}
+                (None, Some((account, details))) => listing.entries.push(Entry {
+                    id: row.id,
                     account,
                     details,
                 }),
-                None => listing.unreadable.push(id),
+                (None, None) => listing.unreadable.push(row.id),
             }
         }
+        // An account the vault wrote whose row was deleted from the file is named too.
+        listing.unreadable.extend(
+            manifest
+                .listed(Table::Accounts)
+                .filter(|id| !present.contains(id)),
+        );
         Ok(listing)
     }
 
     /// One account.
     pub fn get(&self, id: AccountId) -> Result<Entry, VaultError> {
-        let rows = self.read_rows(&format!("removed_at IS NULL AND id = {id}"))?;
+        let (rows, _) = self.read_rows(&format!("WHERE id = {id}"))?;
         match rows.into_iter().next() {
-            Some((id, Some((account, details, _)))) => Ok(Entry {
+            Some(ReadRow {
+                removed_at: None,
+                opened: Some((account, details)),
+                ..
+            }) => Ok(Entry {
                 id,
                 account,
                 details,
             }),
-            Some((id, None)) => Err(VaultError::UnreadableAccount(id)),
-            None => Err(VaultError::AccountNotFound(id)),
+            Some(ReadRow {
+                removed_at: None,
+                opened: None,
+                ..
+            }) => Err(VaultError::UnreadableAccount(id)),
+            _ => Err(VaultError::AccountNotFound(id)),
         }
     }
 
@@ -221,67 +252,112 @@ impl Vault {
         self.reorder(&order)
     }
 
-    /// Moves an account to the trash, where it stays for 30 days.
+    /// Moves an account to the trash, where it stays for 30 days. An account that is damaged
+    /// can be removed too (it is not shown in the trash).
     pub fn remove(&mut self, id: AccountId) -> Result<(), VaultError> {
-        let changed = self
-            .connection
-            .execute(
-                "UPDATE accounts SET removed_at = ?1 WHERE id = ?2 AND removed_at IS NULL",
-                params![now(), id],
-            )
-            .map_err(self.storage())?;
-        if changed == 0 {
-            Err(VaultError::AccountNotFound(id))
-        } else {
-            Ok(())
-        }
+        self.move_between_list_and_trash(id, Some(now()))
     }
 
     /// The accounts in the trash, most recently removed first.
     pub fn trash(&self) -> Result<Vec<TrashedEntry>, VaultError> {
         let mut trashed = Vec::new();
-        for (id, opened) in self.read_rows("removed_at IS NOT NULL ORDER BY removed_at DESC, id")? {
-            if let Some((account, details, removed_at)) = opened {
+        for row in self.read_rows("ORDER BY id")?.0 {
+            if let (Some(removed_at), Some((account, details))) = (row.removed_at, row.opened) {
                 trashed.push(TrashedEntry {
                     entry: Entry {
-                        id,
+                        id: row.id,
                         account,
                         details,
                     },
-                    removed_at: removed_at.unwrap_or(0),
+                    removed_at,
                 });
             }
         }
+        trashed.sort_by_key(|trashed| std::cmp::Reverse(trashed.removed_at));
         Ok(trashed)
     }
 
     /// Takes an account out of the trash, back to the end of the list.
     pub fn restore(&mut self, id: AccountId) -> Result<(), VaultError> {
-        let changed = self
-            .connection
-            .execute(
-                "UPDATE accounts SET removed_at = NULL,
-                     position = (SELECT coalesce(max(position), 0) + 1 FROM accounts WHERE removed_at IS NULL)
-                 WHERE id = ?1 AND removed_at IS NOT NULL",
-                [id],
-            )
-            .map_err(self.storage())?;
-        if changed == 0 {
-            Err(VaultError::AccountNotFound(id))
-        } else {
-            Ok(())
-        }
+        self.move_between_list_and_trash(id, None)
     }
 
-    /// Deletes for good what has been in the trash for more than 30 days.
-    pub fn purge_expired_trash(&mut self) -> Result<usize, VaultError> {
-        let cutoff = now() - TRASH_DAYS * 24 * 60 * 60;
-        self.connection
-            .execute(
-                "DELETE FROM accounts WHERE removed_at IS NOT NULL AND removed_at < ?1",
-                [cutoff],
+    /// Removes an account to the trash (`Some(time)`) or restores it (`None`): the plain column
+    /// and the vault's list of sealed records, in one transaction.
+    fn move_between_list_and_trash(
+        &mut self,
+        id: AccountId,
+        removed_at: Option<i64>,
+    ) -> Result<(), VaultError> {
+        let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
+        let storage = super::database::failed(&path);
+        let transaction = super::database::begin_write(&mut self.connection, &path)?;
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let stored: Option<Option<i64>> = transaction
+            .query_row(
+                "SELECT removed_at FROM accounts WHERE id = ?1",
+                [id],
+                |row| row.get(0),
             )
-            .map_err(self.storage())
+            .optional()
+            .map_err(storage)?;
+        let Some(stored) = stored else {
+            // Its row was deleted from the file: removing it forgets it (there is nothing to
+            // keep in the trash).
+            if removed_at.is_some() && manifest.listed(Table::Accounts).any(|listed| listed == id) {
+                manifest.forget(Table::Accounts, id);
+                manifest.save(&transaction, &vault_id, &key, &path)?;
+                return transaction.commit().map_err(storage);
+            }
+            return Err(VaultError::AccountNotFound(id));
+        };
+        let in_trash = manifest.removed_at(Table::Accounts, id, stored);
+        if in_trash.is_some() == removed_at.is_some() {
+            return Err(VaultError::AccountNotFound(id));
+        }
+        transaction
+            .execute(
+                "UPDATE accounts SET removed_at = ?1,
+                     position = CASE WHEN ?1 IS NULL
+                         THEN (SELECT coalesce(max(position), 0) + 1 FROM accounts WHERE removed_at IS NULL)
+                         ELSE position END
+                 WHERE id = ?2",
+                params![removed_at, id],
+            )
+            .map_err(storage)?;
+        manifest.set_removed_at(Table::Accounts, id, removed_at);
+        manifest.save(&transaction, &vault_id, &key, &path)?;
+        transaction.commit().map_err(storage)
+    }
+
+    /// Deletes for good what has been in the trash for more than 30 days. Unlocking does this
+    /// first, and so also gives a vault from before schema version 3 its list of sealed records.
+    pub fn purge_expired_trash(&mut self) -> Result<usize, VaultError> {
+        self.purge_expired_trash_at(now())
+    }
+
+    /// Deletes for good what had been in the trash for more than 30 days at `unix_seconds`. The
+    /// removal time is the one in the vault's sealed list of records: an account whose plain
+    /// `removed_at` was edited in the file is not deleted.
+    pub fn purge_expired_trash_at(&mut self, unix_seconds: i64) -> Result<usize, VaultError> {
+        let cutoff = unix_seconds.saturating_sub(TRASH_DAYS * 24 * 60 * 60);
+        let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
+        let storage = super::database::failed(&path);
+        let transaction = super::database::begin_write(&mut self.connection, &path)?;
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let expired = manifest.removed_before(Table::Accounts, cutoff);
+        let mut deleted = 0;
+        for id in &expired {
+            deleted += transaction
+                .execute("DELETE FROM accounts WHERE id = ?1", [id])
+                .map_err(storage)?;
+            manifest.forget(Table::Accounts, *id);
+        }
+        if !expired.is_empty() {
+            manifest.save(&transaction, &vault_id, &key, &path)?;
+        }
+        transaction.commit().map_err(storage)?;
+        Ok(deleted)
     }
 
     /// Shows the next code of a counter-based account: the code at the stored counter, which moves
@@ -323,8 +399,9 @@ impl Vault {
         let path = self.path.clone();
         let storage = super::database::failed(&path);
         let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let (mut account, mut details) =
-            open_row(&transaction, &vault_id, &key, id).map_err(|error| match error {
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (mut account, mut details) = open_row(&transaction, &manifest, &vault_id, &key, id)
+            .map_err(|error| match error {
                 RowError::Missing => VaultError::AccountNotFound(id),
                 RowError::Unreadable => VaultError::UnreadableAccount(id),
                 RowError::Storage(error) => storage(error),
@@ -340,6 +417,8 @@ impl Vault {
                 params![sealed, super::SCHEMA_VERSION, now(), id],
             )
             .map_err(storage)?;
+        manifest.record(Table::Accounts, id, &sealed, None);
+        manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
         Ok((
             Entry {
@@ -351,17 +430,16 @@ impl Vault {
         ))
     }
 
-    /// Reads and opens rows; a row that does not open is returned as `None`.
-    #[allow(clippy::type_complexity)]
-    fn read_rows(
-        &self,
-        condition: &str,
-    ) -> Result<Vec<(AccountId, Option<(Account, Details, Option<i64>)>)>, VaultError> {
+    /// Reads and opens the rows `clause` picks (`WHERE …`, `ORDER BY …`), in one snapshot with
+    /// the vault's list of sealed records (returned too); a row that does not open, or is not
+    /// the one last written, is returned unopened.
+    fn read_rows(&self, clause: &str) -> Result<(Vec<ReadRow>, Manifest), VaultError> {
         let storage = self.storage();
-        let mut statement = self
-            .connection
+        let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
+        let manifest = Manifest::for_reading(&snapshot, &self.vault_id, &self.key, &self.path)?;
+        let mut statement = snapshot
             .prepare(&format!(
-                "SELECT id, sealed, sealed_version, removed_at FROM accounts WHERE {condition}"
+                "SELECT id, sealed, sealed_version, removed_at FROM accounts {clause}"
             ))
             .map_err(storage)?;
         let rows = statement
@@ -376,16 +454,24 @@ impl Vault {
             .map_err(storage)?;
         let mut read = Vec::new();
         for row in rows {
-            let (id, sealed, version, removed_at) = row.map_err(storage)?;
-            let opened = self
-                .key
-                .open(&sealed, &account_context(&self.vault_id, id, version))
-                .ok()
-                .and_then(|bytes| record::decode(&bytes).ok())
-                .map(|(account, details)| (account, details, removed_at));
-            read.push((id, opened));
+            let (id, sealed, version, stored_removed_at) = row.map_err(storage)?;
+            let opened = manifest
+                .vouches_for(Table::Accounts, id, &sealed, stored_removed_at)
+                .then(|| {
+                    self.key
+                        .open(&sealed, &account_context(&self.vault_id, id, version))
+                        .ok()
+                })
+                .flatten()
+                .and_then(|bytes| record::decode(&bytes).ok());
+            read.push(ReadRow {
+                id,
+                removed_at: manifest.removed_at(Table::Accounts, id, stored_removed_at),
+                opened,
+            });
         }
-        Ok(read)
+        drop(statement);
+        Ok((read, manifest))
     }
 }
 
@@ -395,21 +481,32 @@ enum RowError {
     Storage(rusqlite::Error),
 }
 
+/// Opens an account in the list (not the trash) for a change: it must be the row last written.
 fn open_row(
     transaction: &Transaction<'_>,
+    manifest: &Manifest,
     vault_id: &str,
     key: &super::seal::Key,
     id: AccountId,
 ) -> Result<(Account, Details), RowError> {
-    let row: Option<(Vec<u8>, i64)> = transaction
+    let row: Option<(Vec<u8>, i64, Option<i64>)> = transaction
         .query_row(
-            "SELECT sealed, sealed_version FROM accounts WHERE id = ?1 AND removed_at IS NULL",
+            "SELECT sealed, sealed_version, removed_at FROM accounts WHERE id = ?1",
             [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()
         .map_err(RowError::Storage)?;
-    let (sealed, version) = row.ok_or(RowError::Missing)?;
+    let (sealed, version, stored_removed_at) = row.ok_or(RowError::Missing)?;
+    if manifest
+        .removed_at(Table::Accounts, id, stored_removed_at)
+        .is_some()
+    {
+        return Err(RowError::Missing);
+    }
+    if !manifest.vouches_for(Table::Accounts, id, &sealed, stored_removed_at) {
+        return Err(RowError::Unreadable);
+    }
     let bytes = key
         .open(&sealed, &account_context(vault_id, id, version))
         .map_err(|_| RowError::Unreadable)?;

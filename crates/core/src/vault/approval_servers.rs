@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
+use super::manifest::{Manifest, Table, row_context};
 use super::{Vault, VaultError, now};
 
 /// The vault's number for an enrolled approval server.
@@ -15,7 +16,7 @@ pub type StoredEnrollment = (ApprovalServerId, Zeroizing<Vec<u8>>);
 
 /// The associated data that binds a sealed enrollment to its row and schema version.
 fn context(vault_id: &str, id: ApprovalServerId, version: i64) -> Vec<u8> {
-    format!("tessera/approval_servers/{vault_id}/{id}/{version}").into_bytes()
+    row_context(Table::ApprovalServers, vault_id, id, version)
 }
 
 impl Vault {
@@ -27,6 +28,7 @@ impl Vault {
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
         let transaction = super::database::begin_write(&mut self.connection, &path)?;
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
         let time = now();
         transaction
             .execute(
@@ -42,16 +44,20 @@ impl Vault {
                 params![sealed, id],
             )
             .map_err(storage)?;
+        manifest.record(Table::ApprovalServers, id, &sealed, None);
+        manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
         Ok(id)
     }
 
-    /// Every enrollment, oldest first, opened. A row that does not open is an error: the
-    /// device key in it is the only copy.
+    /// Every enrollment, oldest first, opened. A row that does not open, or is not the one the
+    /// vault wrote last (one removed and put back in the file), is an error: the device key in
+    /// it is the only copy.
     pub fn approval_servers(&self) -> Result<Vec<StoredEnrollment>, VaultError> {
         let storage = self.storage();
-        let mut statement = self
-            .connection
+        let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
+        let manifest = Manifest::for_reading(&snapshot, &self.vault_id, &self.key, &self.path)?;
+        let mut statement = snapshot
             .prepare("SELECT id, sealed, sealed_version FROM approval_servers ORDER BY id")
             .map_err(storage)?;
         let rows = statement
@@ -66,10 +72,14 @@ impl Vault {
         let mut opened = Vec::new();
         for row in rows {
             let (id, sealed, version) = row.map_err(storage)?;
-            let bytes = self
-                .key
-                .open(&sealed, &context(&self.vault_id, id, version))
-                .map_err(|_| {
+            let bytes = manifest
+                .vouches_for(Table::ApprovalServers, id, &sealed, None)
+                .then(|| {
+                    self.key
+                        .open(&sealed, &context(&self.vault_id, id, version))
+                })
+                .and_then(Result::ok)
+                .ok_or_else(|| {
                     VaultError::Damaged(format!("{} (approval server {id})", self.path.display()))
                 })?;
             opened.push((id, bytes));
@@ -79,9 +89,10 @@ impl Vault {
 
     /// Forgets an enrollment (after unenrolling, or when the server is gone).
     pub fn remove_approval_server(&mut self, id: ApprovalServerId) -> Result<(), VaultError> {
-        let path = self.path.clone();
+        let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
         let transaction = super::database::begin_write(&mut self.connection, &path)?;
+        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
         let found: Option<i64> = transaction
             .query_row(
                 "SELECT id FROM approval_servers WHERE id = ?1",
@@ -96,6 +107,8 @@ impl Vault {
         transaction
             .execute("DELETE FROM approval_servers WHERE id = ?1", [id])
             .map_err(storage)?;
+        manifest.forget(Table::ApprovalServers, id);
+        manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)
     }
 }

@@ -10,16 +10,17 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::VaultError;
+use crate::owner_only;
 
 /// The schema this version of Tessera writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// `PRAGMA application_id` of a Tessera vault: "TSRA".
 pub const APPLICATION_ID: i64 = 0x5453_5241;
 /// How long to wait for another program (the app, or the CLI) that is writing the vault.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each migration takes the schema from the version before it to its own number.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 3] = [
     (
         1,
         "CREATE TABLE vault (
@@ -55,6 +56,9 @@ const MIGRATIONS: [(i64, &str); 2] = [
              updated_at INTEGER NOT NULL
          );",
     ),
+    // The sealed list of sealed records (`manifest.rs`). It needs the vault key, so it is made
+    // at the first unlock, not here.
+    (3, "ALTER TABLE vault ADD COLUMN manifest BLOB;"),
 ];
 
 /// Opens an existing vault file, refusing files that are not vaults or are too new.
@@ -80,12 +84,15 @@ pub fn open_existing(path: &Path) -> Result<Connection, VaultError> {
             supported: SCHEMA_VERSION,
         });
     }
+    // A vault made by an older Tessera got the umask's mode; make it private to its owner.
+    let _ = owner_only::restrict(&owner_only::database_files(path));
     configure(&connection, path)?;
     migrate(&connection, version, path)?;
     Ok(connection)
 }
 
-/// Creates a new, empty vault file (its folder too). Refuses to touch an existing file.
+/// Creates a new, empty vault file (its folder too), readable by its owner only. Refuses to
+/// touch an existing file.
 pub fn create_new(path: &Path) -> Result<Connection, VaultError> {
     if path.exists() {
         return Err(VaultError::AlreadyExists(path.display().to_string()));
@@ -94,22 +101,34 @@ pub fn create_new(path: &Path) -> Result<Connection, VaultError> {
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(folder)
+        owner_only::create_folder(folder)
             .map_err(|error| VaultError::Storage(format!("{}: {error}", folder.display())))?;
     }
-    let connection = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(failed(path))?;
-    connection
-        .busy_timeout(BUSY_TIMEOUT)
+    // Made here, readable by its owner only, before SQLite opens it: SQLite would create it with
+    // the umask's mode, and gives the -wal and -shm files the mode of this one.
+    owner_only::create_new_file(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AlreadyExists => VaultError::AlreadyExists(path.display().to_string()),
+        _ => VaultError::Storage(format!("{}: {error}", path.display())),
+    })?;
+    let opened = (|| {
+        let connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
         .map_err(failed(path))?;
-    configure(&connection, path)?;
-    migrate(&connection, 0, path)?;
-    Ok(connection)
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(failed(path))?;
+        configure(&connection, path)?;
+        migrate(&connection, 0, path)?;
+        Ok(connection)
+    })();
+    if opened.is_err() {
+        for file in owner_only::database_files(path) {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+    opened
 }
 
 fn header(connection: &Connection, path: &Path) -> Result<(i64, i64), VaultError> {

@@ -2,8 +2,10 @@
 //!
 //! A random 256-bit vault key seals each account row with AES-256-GCM, bound to its table, row and
 //! schema version. The vault key itself is stored only wrapped, once per [`slots`] entry (device,
-//! password, recovery). Only ids, order and timestamps are in the clear. The format is written
-//! down in `docs/vault-format.md`.
+//! password, recovery). Only ids, order and timestamps are in the clear. A sealed list of the
+//! sealed rows (`manifest.rs`) says which value of each row is the current one and when it was
+//! removed, so an older value copied back, or an edited removal time, is refused as damage. The
+//! format is written down in `docs/vault-format.md`.
 //!
 //! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
 //! or a killed process leaves either the whole change or none of it, and the command line and the
@@ -14,6 +16,7 @@ mod approval_servers;
 mod database;
 mod entry;
 pub mod key_store;
+mod manifest;
 mod record;
 pub mod seal;
 mod slot_changes;

@@ -85,6 +85,12 @@ impl LockedVault {
         for slot in &stored {
             let slot_key = match credential.slot_key(&slot.params) {
                 Ok(key) => key,
+                Err(VaultError::Damaged(_)) => {
+                    let where_ =
+                        format!("{} ({} slot {})", self.path.display(), kind.name(), slot.id);
+                    failure = VaultError::Damaged(where_);
+                    continue;
+                }
                 Err(error) => {
                     if error != credential.refused() {
                         failure = error;

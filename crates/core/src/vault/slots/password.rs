@@ -85,29 +85,39 @@ impl PasswordParams {
         bytes
     }
 
-    /// Reads the stored form.
+    /// Reads the stored form, refusing parameters that no Tessera writes: the text must be
+    /// exactly what [`PasswordParams::to_bytes`] makes, with at most [`MAX_MEMORY_KIB`] of
+    /// memory (and the 8 KiB Argon2 needs at least), 1 to 64 passes (the range [`PasswordParams::calibrate`] clamps to) and one lane.
+    /// Unbounded parameters read from the file would let whoever can edit it make an unlock run
+    /// for hours or exhaust the memory; the lower bounds stay low because a stronger slot needs
+    /// no permission and tests make slots of a few KiB and one pass.
     pub fn from_bytes(bytes: &[u8]) -> Result<PasswordParams, BadParams> {
+        use std::ops::RangeInclusive;
+        const MAX_PASSES: u32 = 64;
         let split = bytes.len().checked_sub(SALT_LEN).ok_or(BadParams)?;
         let (text, salt) = bytes.split_at(split);
         let text = std::str::from_utf8(text).map_err(|_| BadParams)?;
         let fields: Vec<&str> = text
             .strip_prefix("argon2id;v=19;")
+            .and_then(|fields| fields.strip_suffix(';'))
             .ok_or(BadParams)?
-            .trim_end_matches(';')
             .split(';')
             .collect();
-        let number = |prefix: &str| -> Result<u32, BadParams> {
-            fields
-                .iter()
-                .find_map(|field| field.strip_prefix(prefix))
-                .ok_or(BadParams)?
-                .parse()
-                .map_err(|_| BadParams)
+        let [memory, passes, lanes] = fields[..] else {
+            return Err(BadParams);
+        };
+        let number = |field: &str, prefix: &str, range: RangeInclusive<u32>| {
+            let digits = field.strip_prefix(prefix).ok_or(BadParams)?;
+            if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                return Err(BadParams);
+            }
+            let value: u32 = digits.parse().map_err(|_| BadParams)?;
+            range.contains(&value).then_some(value).ok_or(BadParams)
         };
         Ok(PasswordParams {
-            memory_kib: number("m=")?,
-            iterations: number("t=")?,
-            parallelism: number("p=")?,
+            memory_kib: number(memory, "m=", 8..=MAX_MEMORY_KIB)?,
+            iterations: number(passes, "t=", 1..=MAX_PASSES)?,
+            parallelism: number(lanes, "p=", 1..=1)?,
             salt: salt.try_into().map_err(|_| BadParams)?,
         })
     }
@@ -151,7 +161,9 @@ impl Credential for Password<'_> {
     }
 
     fn slot_key(&self, params: &[u8]) -> Result<SlotKey, VaultError> {
-        let params = PasswordParams::from_bytes(params).map_err(|_| self.refused())?;
+        // Parameters no Tessera writes (an edit to make unlocking spin for hours) are damage.
+        let params =
+            PasswordParams::from_bytes(params).map_err(|_| VaultError::Damaged(String::new()))?;
         derive(self.0, &params).map_err(|_| self.refused())
     }
 
