@@ -5,16 +5,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session, sleep } from './webdriver.mjs';
+import { screenshot, startApp, stopApp } from './harness.mjs';
+import { sleep } from './webdriver.mjs';
 
-const APP = process.env.TESSERA_E2E_APP;
 const CLI = process.env.TESSERA_E2E_CLI;
-const SHOTS = process.env.TESSERA_E2E_SCREENSHOTS;
-const DRIVER = 'http://127.0.0.1:4444';
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const PICTURE_SECRET = 'JBSWY3DPEHPK3PXP';
 const TYPED_SECRET = 'MFRGGZDFMZTWQ2LK';
@@ -22,46 +20,19 @@ const TYPED_SECRET = 'MFRGGZDFMZTWQ2LK';
 const folder = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
 const vault = join(folder, 'vault.tessera');
 const picture = join(folder, 'code.png');
-let driver;
 let session;
 
-function startDriver(environment) {
-  driver = spawn('tauri-driver', ['--port', '4444'], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function stopDriver() {
-  if (driver) {
-    const running = driver;
-    driver = undefined;
-    if (running.exitCode === null && running.signalCode === null) {
-      const exited = new Promise((resolve) => running.once('exit', resolve));
-      running.kill();
-      await Promise.race([exited, sleep(5000)]);
-    }
-  }
-}
-
 async function openApp(environment = {}) {
-  startDriver({ TESSERA_VAULT: vault, TESSERA_PICK_FILE: picture, ...environment });
-  session = await Session.start(DRIVER, APP);
-  await session.setWindowSize(420, 760);
+  session = await startApp({ TESSERA_VAULT: vault, TESSERA_PICK_FILE: picture, ...environment });
 }
 
 async function closeApp() {
-  if (session) {
-    await session.quit().catch(() => {});
-    session = undefined;
-  }
-  await stopDriver();
+  await stopApp(session);
+  session = undefined;
 }
 
 async function shot(name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await sleep(300); // let transitions settle
-  writeFileSync(join(SHOTS, `${name}.png`), await session.screenshot());
+  await screenshot(session, name);
 }
 
 function oathtool(secret, at, digits = 6) {

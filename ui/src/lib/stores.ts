@@ -61,6 +61,7 @@ export async function loadLockStatus(): Promise<LockStatus> {
 
 /** After unlocking: the accounts and codes, then the list. */
 export async function unlocked(): Promise<void> {
+  lock.update((status) => (status ? { ...status, locked: false } : status));
   await loadAccounts();
   await refreshCodes();
   route.set({ screen: 'accounts' });
