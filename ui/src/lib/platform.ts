@@ -12,14 +12,17 @@ export function cameraAvailable(userAgent: string = navigator.userAgent): boolea
   return /Android|iPhone|iPad|iPod/i.test(userAgent);
 }
 
-/** Scans a QR code with the camera and gives its text, or null when the user gave up or said no. */
-export async function scanCode(): Promise<string | null> {
+/** What a scan gave: the code's text, `denied` when the camera may not be used, null when the user gave up. */
+export type ScanResult = { text: string } | 'denied' | null;
+
+/** Scans a QR code with the camera. */
+export async function scanCode(): Promise<ScanResult> {
   let permission = await checkPermissions();
   if (permission !== 'granted') permission = await requestPermissions();
-  if (permission !== 'granted') return null;
+  if (permission !== 'granted') return 'denied';
   try {
     const scanned = await scan({ windowed: false, formats: [Format.QRCode] });
-    return scanned.content;
+    return { text: scanned.content };
   } catch {
     await cancel().catch(() => {});
     return null;
