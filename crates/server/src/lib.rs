@@ -13,6 +13,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod backoff;
 pub mod devices;
 pub mod error;
 pub mod events;
@@ -25,12 +26,14 @@ pub mod rate_limit;
 pub mod relying_party;
 pub mod server_key;
 pub mod settings;
+pub mod shown;
 pub mod sql;
 pub mod sqlite_thread;
 pub mod state;
 pub mod store;
 pub mod time;
 pub mod users;
+pub mod wakeups;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -85,6 +88,7 @@ pub async fn start(
         pushers: Arc::new(pushers),
         parties: relying_party::KeyCache::default(),
         http,
+        wake_limit: wakeups::HostLimit::default(),
     });
     let address = listener
         .local_addr()

@@ -10,35 +10,55 @@ use tessera_server::push::{PushConfig, Pushers};
 use tessera_server::{Settings, Store};
 
 /// Tessera's approval server: sign-in approvals with number matching.
+///
+/// Every option may come before or after a command (`add-relying-party 'Shop' --data DIR`).
 #[derive(Parser)]
 #[command(version, about)]
 struct Options {
     /// Where to listen.
-    #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "TESSERA_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: SocketAddr,
     /// The folder for the embedded SQLite database (default: the platform's data folder).
-    #[arg(long, env = "TESSERA_DATA")]
+    #[arg(long, global = true, env = "TESSERA_DATA")]
     data: Option<PathBuf>,
     /// Run on Postgres instead (`postgres://user@host/database`); any number of instances may
     /// share one database.
-    #[arg(long, env = "TESSERA_DATABASE")]
+    #[arg(long, global = true, env = "TESSERA_DATABASE")]
     database: Option<String>,
     /// The address devices and sites reach this server at, if not http://<listen> (behind a
     /// TLS proxy: https://approvals.example.com).
-    #[arg(long, env = "TESSERA_PUBLIC_URL")]
+    #[arg(long, global = true, env = "TESSERA_PUBLIC_URL")]
     public_url: Option<String>,
     /// Seconds an approval waits for an answer.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, global = true, default_value_t = 90)]
     approval_seconds: u64,
     /// Minutes approvals for an account are muted after "this wasn't me".
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, global = true, default_value_t = 15)]
     not_me_minutes: u64,
     /// Approvals one account may be asked for per minute.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, global = true, default_value_t = 10)]
     account_per_minute: i64,
     /// Approvals one relying party may ask for per minute.
-    #[arg(long, default_value_t = 6000)]
+    #[arg(long, global = true, default_value_t = 6000)]
     relying_party_per_minute: i64,
+    /// Approvals one account may be asked for in any 24 hours (against MFA fatigue).
+    #[arg(long, global = true, default_value_t = 50)]
+    account_per_day: i64,
+    /// Devices one account may have enrolled at once.
+    #[arg(long, global = true, default_value_t = 10)]
+    devices_per_account: i64,
+    /// Wake-ups this server sends to one UnifiedPush host per minute.
+    #[arg(long, global = true, default_value_t = 120)]
+    wakeups_per_host_per_minute: i64,
+    /// Take a sign-in's address from the last entry of X-Forwarded-For, which the proxy in
+    /// front of this server sets. Only behind such a proxy: otherwise anyone can write it.
+    #[arg(long, global = true, env = "TESSERA_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
+    trust_forwarded_for: bool,
     #[command(flatten)]
     push: PushConfig,
     #[command(subcommand)]
@@ -148,6 +168,10 @@ async fn run(options: Options) -> Result<(), String> {
     settings.not_me_mute = Duration::from_secs(options.not_me_minutes * 60);
     settings.account_per_minute = options.account_per_minute;
     settings.relying_party_per_minute = options.relying_party_per_minute;
+    settings.account_per_day = options.account_per_day;
+    settings.trust_forwarded_for = options.trust_forwarded_for;
+    settings.devices_per_account = options.devices_per_account;
+    settings.wakeups_per_host_per_minute = options.wakeups_per_host_per_minute;
     let pushers = Pushers::new(&options.push).map_err(|error| error.to_string())?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await

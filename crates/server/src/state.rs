@@ -25,6 +25,8 @@ pub struct Server {
     pub parties: crate::relying_party::KeyCache,
     /// For calling relying parties' webhooks.
     pub http: reqwest::Client,
+    /// Wake-ups sent to each UnifiedPush host this minute.
+    pub wake_limit: crate::wakeups::HostLimit,
 }
 
 impl Server {

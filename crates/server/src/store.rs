@@ -24,7 +24,10 @@ use crate::sql::{DbError, Postgres, Sql, SqlFuture};
 use crate::sqlite_thread::{Access, SqliteThread};
 
 /// The migrations, in order. Each runs once, in a transaction, recorded in `schema_migrations`.
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/0001_approvals.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("../migrations/0001_approvals.sql")),
+    (2, include_str!("../migrations/0002_fatigue.sql")),
+];
 
 /// Which database the server runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

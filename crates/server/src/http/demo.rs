@@ -2,13 +2,13 @@
 //! a phone, and sign in by approving on it. It calls the approval rules directly, as the
 //! relying party "Demo shop"; its pages are plain files with no outside assets.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tessera_push::{Context, DenyReason, NumberMode, Status};
 use zeroize::Zeroize;
 
-use super::extract::Body;
+use super::extract::{Body, ClientAddress};
 use super::relying_party_api::{WaitQuery, wait_query};
 use crate::approvals::{self, NewApproval};
 use crate::error::ApiError;
@@ -203,7 +203,7 @@ pub struct SignIn {
 /// `POST /demo/api/sign-in`
 pub async fn sign_in(
     State(server): State<Arc<Server>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Body(body): Body<Credentials>,
 ) -> Result<Json<SignIn>, ApiError> {
@@ -216,8 +216,8 @@ pub async fn sign_in(
     let context = Context {
         site: relying_party::DEMO.into(),
         application: None,
-        place: Some(place_of(peer)),
-        ip: Some(peer.ip().to_string()),
+        place: Some(place_of(client)),
+        ip: Some(client.to_string()),
         browser: browser_of(agent),
         time: 0,
     };
@@ -254,8 +254,7 @@ pub async fn sign_in(
 }
 
 /// Where a sign-in comes from, as well as the demo can tell without a location database.
-fn place_of(peer: SocketAddr) -> String {
-    let ip = peer.ip();
+fn place_of(ip: IpAddr) -> String {
     let local = match ip {
         std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
         std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
