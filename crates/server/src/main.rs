@@ -59,6 +59,10 @@ struct Options {
     /// front of this server sets. Only behind such a proxy: otherwise anyone can write it.
     #[arg(long, global = true, env = "TESSERA_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
     trust_forwarded_for: bool,
+    /// Serve the demo sign-in site (`/demo`) even though not listening on loopback. Its
+    /// sign-up needs nothing, so leave it off on a server others use.
+    #[arg(long, global = true)]
+    demo: bool,
     #[command(flatten)]
     push: PushConfig,
     #[command(subcommand)]
@@ -172,6 +176,9 @@ async fn run(options: Options) -> Result<(), String> {
     settings.trust_forwarded_for = options.trust_forwarded_for;
     settings.devices_per_account = options.devices_per_account;
     settings.wakeups_per_host_per_minute = options.wakeups_per_host_per_minute;
+    if options.demo {
+        settings.demo = Some(true);
+    }
     let pushers = Pushers::new(&options.push).map_err(|error| error.to_string())?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
@@ -183,7 +190,11 @@ async fn run(options: Options) -> Result<(), String> {
         "Tessera approval server on http://{} ({where_})",
         running.address
     );
-    println!("Demo sign-in site: {origin}/demo");
+    if running.server.settings.demo == Some(true) {
+        println!("Demo sign-in site: {origin}/demo");
+    } else {
+        println!("Demo sign-in site: off (not listening on loopback; --demo serves it)");
+    }
     let _ = tokio::signal::ctrl_c().await;
     running.stop().await;
     Ok(())

@@ -34,6 +34,12 @@ pub struct Settings {
     pub devices_per_account: i64,
     /// Wake-ups one server instance sends to one UnifiedPush host per minute.
     pub wakeups_per_host_per_minute: i64,
+    /// Whether to serve the demo sign-in site; None: only when listening on loopback (decided
+    /// when the server starts).
+    pub demo: Option<bool>,
+    /// How often a device's open event stream reads whether the device was revoked, in case
+    /// the event that says so was lost.
+    pub stream_recheck: Duration,
 }
 
 impl Settings {
@@ -52,6 +58,8 @@ impl Settings {
             trust_forwarded_for: false,
             devices_per_account: 10,
             wakeups_per_host_per_minute: 120,
+            demo: None,
+            stream_recheck: Duration::from_secs(30),
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Server {
     pub http: reqwest::Client,
     /// Wake-ups sent to each UnifiedPush host this minute.
     pub wake_limit: crate::wakeups::HostLimit,
+    /// Slots for the demo's Argon2 hashes.
+    pub demo_hashing: tokio::sync::Semaphore,
 }
 
 impl Server {
