@@ -24,6 +24,7 @@ pub mod outgoing;
 pub mod push;
 pub mod rate_limit;
 pub mod relying_party;
+pub mod serve;
 pub mod server_key;
 pub mod settings;
 pub mod shown;
@@ -108,16 +109,10 @@ pub async fn start(
             }
         }
     });
-    let app = http::router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::router(server.clone());
+    let limits = server.settings.connections;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(error) = serving.await {
-            eprintln!("tessera-server: {error}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, app, limits, stopped));
     Ok(Running {
         address,
         server,

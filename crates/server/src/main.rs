@@ -59,6 +59,18 @@ struct Options {
     /// front of this server sets. Only behind such a proxy: otherwise anyone can write it.
     #[arg(long, global = true, env = "TESSERA_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
     trust_forwarded_for: bool,
+    /// Seconds a connection may take to send a request's head, or wait idle for the next one.
+    #[arg(long, global = true, default_value_t = 10)]
+    header_timeout_seconds: u64,
+    /// Seconds no byte may move on a connection, either way (longer than any long-poll).
+    #[arg(long, global = true, default_value_t = 330)]
+    idle_timeout_seconds: u64,
+    /// Connections open at once, in all.
+    #[arg(long, global = true, default_value_t = 1024)]
+    max_connections: usize,
+    /// Connections open at once from one address (behind a proxy, all come from the proxy).
+    #[arg(long, global = true, default_value_t = 64)]
+    max_connections_per_address: usize,
     /// Serve the demo sign-in site (`/demo`) even though not listening on loopback. Its
     /// sign-up needs nothing, so leave it off on a server others use.
     #[arg(long, global = true)]
@@ -176,6 +188,12 @@ async fn run(options: Options) -> Result<(), String> {
     settings.trust_forwarded_for = options.trust_forwarded_for;
     settings.devices_per_account = options.devices_per_account;
     settings.wakeups_per_host_per_minute = options.wakeups_per_host_per_minute;
+    settings.connections = tessera_server::serve::Limits {
+        header_timeout: Duration::from_secs(options.header_timeout_seconds),
+        idle_timeout: Duration::from_secs(options.idle_timeout_seconds),
+        max_connections: options.max_connections,
+        max_connections_per_address: options.max_connections_per_address,
+    };
     if options.demo {
         settings.demo = Some(true);
     }

@@ -40,6 +40,8 @@ pub struct Settings {
     /// How often a device's open event stream reads whether the device was revoked, in case
     /// the event that says so was lost.
     pub stream_recheck: Duration,
+    /// Timeouts and caps on connections.
+    pub connections: crate::serve::Limits,
 }
 
 impl Settings {
@@ -60,6 +62,7 @@ impl Settings {
             wakeups_per_host_per_minute: 120,
             demo: None,
             stream_recheck: Duration::from_secs(30),
+            connections: crate::serve::Limits::default(),
         }
     }
 }
