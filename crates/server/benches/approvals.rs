@@ -115,6 +115,8 @@ impl ServerProcess {
                 "1000000000",
                 "--relying-party-per-minute",
                 "1000000000",
+                "--account-per-day",
+                "1000000000",
             ])
             .stdout(std::process::Stdio::null())
             .spawn()

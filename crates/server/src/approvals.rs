@@ -25,7 +25,7 @@ use crate::relying_party::RelyingParty;
 use crate::sql::{DbError, Row, Sql, SqlFuture, Value};
 use crate::state::Server;
 use crate::time::{now_ms, seconds};
-use crate::{rate_limit, users};
+use crate::{backoff, rate_limit, users};
 
 /// The longest a relying party may make an approval wait.
 const MAX_TTL_SECONDS: u64 = 300;
@@ -61,6 +61,15 @@ pub struct Created {
     pub mode: NumberMode,
     /// When it lapses (Unix seconds).
     pub expires_at: i64,
+    /// Whether the account looks flooded: the approvals before this one were denied or left
+    /// unanswered so often in a row that one more brings a backoff, or the account has used more
+    /// than half of its daily cap. Someone else may know the password.
+    #[serde(default)]
+    pub flooded: bool,
+    /// Approvals before this one that were denied or left unanswered, in a row (a wrong pick in
+    /// `choose` mode counts as two).
+    #[serde(default)]
+    pub denied_in_a_row: i64,
 }
 
 /// An approval as its relying party sees it.
@@ -223,7 +232,7 @@ async fn load(
 }
 
 fn check_context(context: &mut Context) -> Result<(), ApiError> {
-    let fine = |text: &str| text.len() <= 200 && !text.chars().any(char::is_control);
+    let fine = |text: &str| text.len() <= 200 && crate::shown::displayable(text);
     let optional = [
         &context.application,
         &context.place,
@@ -238,7 +247,7 @@ fn check_context(context: &mut Context) -> Result<(), ApiError> {
     {
         return Err(ApiError::bad_request(
             "invalid_context",
-            "the context needs a site, and every part must be at most 200 printable characters",
+            "the context needs a site, and every part must be at most 200 printable characters, without control, bidirectional or zero-width characters",
         ));
     }
     if context.time == 0 {
@@ -299,25 +308,27 @@ async fn create_now(
     };
     let channels: Vec<PushChannel> = channels.into_iter().flatten().collect();
     let now = now_ms();
+    let settings = &server.settings;
     if user.muted_until > now {
+        let why = if user.wrong_picks >= settings.wrong_picks_before_mute {
+            "approvals for this account are paused because wrong numbers were picked on the phone several times in a row"
+        } else {
+            "approvals for this account are paused because a sign-in was reported as not the user's"
+        };
         return Err(ApiError::too_many(
             "account_muted",
-            "approvals for this account are paused because a sign-in was reported as not the user's",
+            why,
             seconds_until(user.muted_until, now),
         ));
     }
-    let settings = &server.settings;
-    if user.denials >= settings.backoff_after_denials {
-        let doublings = (user.denials - settings.backoff_after_denials).min(10) as u32;
-        let wait_ms = (10_000i64 << doublings).min(900_000);
-        let until = user.last_denied_at + wait_ms;
-        if until > now {
-            return Err(ApiError::too_many(
-                "backoff",
-                "several sign-ins in a row were denied: wait before trying again",
-                seconds_until(until, now),
-            ));
-        }
+    if let Some(until) = user.record().wait_until(settings)
+        && until > now
+    {
+        return Err(ApiError::too_many(
+            "backoff",
+            "several sign-ins in a row were denied or went unanswered: wait before trying again",
+            seconds_until(until, now),
+        ));
     }
     let limits = [
         (format!("user:{}", user.id), settings.account_per_minute),
@@ -352,7 +363,7 @@ async fn create_now(
     let context = serde_json::to_string(&request.context).unwrap_or_default();
     let expires_at = now + (ttl as i64) * 1000;
     let id = new_id("ap");
-    let mut superseded = Vec::new();
+    let mut inserted = None;
     for attempt in 0.. {
         let pending = Pending {
             id: id.clone(),
@@ -364,10 +375,11 @@ async fn create_now(
             context: context.clone(),
             now,
             expires_at,
+            per_day: settings.account_per_day,
         };
         match server.store.write(move |db| pending.insert(db)).await {
-            Ok(closed) => {
-                superseded = closed;
+            Ok(done) => {
+                inserted = Some(done);
                 break;
             }
             // Another instance inserted a pending approval between our two statements: go again.
@@ -375,7 +387,23 @@ async fn create_now(
             Err(error) => return Err(error.into()),
         }
     }
-    for approval_id in superseded {
+    let Inserted {
+        closed,
+        denied_in_a_row,
+        asked_today,
+    } = match inserted {
+        Some(Ok(inserted)) => inserted,
+        Some(Err(free_at)) => {
+            return Err(ApiError::too_many(
+                "daily_limit",
+                "this account was asked for sign-in approvals too many times today: try again later",
+                seconds_until(free_at, now),
+            ));
+        }
+        None => return Err(DbError::Unique.into()),
+    };
+    let denied_in_a_row = denied_in_a_row.unwrap_or(user.denials);
+    for approval_id in closed {
         server.bus.publish(Event::Closed { approval_id }).await;
     }
     server
@@ -385,12 +413,14 @@ async fn create_now(
             approval_id: id.clone(),
         })
         .await;
-    wake_devices(server, channels);
+    crate::wakeups::wake(server, channels);
     Ok(Created {
         id,
         number,
         mode: request.mode,
         expires_at: seconds(expires_at),
+        flooded: backoff::flooded(settings, denied_in_a_row, asked_today),
+        denied_in_a_row,
     })
 }
 
@@ -405,20 +435,66 @@ struct Pending {
     context: String,
     now: i64,
     expires_at: i64,
+    /// The account's daily cap.
+    per_day: i64,
+}
+
+/// What writing a new approval did.
+struct Inserted {
+    /// The approvals it closed unanswered.
+    closed: Vec<String>,
+    /// The account's denials in a row, if closing them changed it.
+    denied_in_a_row: Option<i64>,
+    /// Approvals for the account in the last 24 hours, this one included.
+    asked_today: i64,
 }
 
 impl Pending {
-    /// Closes the account's pending approval (superseded, or expired if it had lapsed), inserts
-    /// this one and records it; returns the ids of the approvals it closed.
-    fn insert<'c>(self, db: &'c mut dyn Sql) -> SqlFuture<'c, Vec<String>> {
+    /// Checks the account's daily cap, closes its pending approval (superseded, or expired if it
+    /// had lapsed) and counts it as a denial, inserts this one and records it. Over the cap it
+    /// writes nothing and says when the oldest approval of the day leaves the window (Unix ms).
+    fn insert<'c>(self, db: &'c mut dyn Sql) -> SqlFuture<'c, Result<Inserted, i64>> {
         Box::pin(async move {
+            // Counted in the transaction that inserts: of two requests racing for the last place
+            // of the day, the unique index on pending approvals makes one fail and start again,
+            // and then it counts the other.
+            let today = db
+                .row(
+                    "SELECT count(*) AS n, min(created_at) AS oldest FROM approvals WHERE user_id = $1 AND created_at > $2",
+                    &params![&self.user_id, self.now - backoff::DAY_MS],
+                )
+                .await?;
+            let (asked, oldest) = match &today {
+                Some(row) => (row.int("n")?, row.opt_int("oldest")?),
+                None => (0, None),
+            };
+            if asked >= self.per_day {
+                return Ok(Err(oldest.unwrap_or(self.now) + backoff::DAY_MS));
+            }
             let closed = db
                 .rows(
                     "UPDATE approvals SET state = CASE WHEN expires_at <= $1 THEN 'expired' ELSE 'superseded' END, decided_at = $1 \
-                     WHERE user_id = $2 AND state = 'pending' RETURNING id",
+                     WHERE user_id = $2 AND state = 'pending' RETURNING id, created_at",
                     &params![self.now, &self.user_id],
                 )
                 .await?;
+            // Left unanswered: a denial, made when it was asked for.
+            let mut denied_in_a_row = None;
+            if !closed.is_empty() {
+                let mut asked_at = 0;
+                for row in &closed {
+                    asked_at = asked_at.max(row.int("created_at")?);
+                }
+                let counted = db
+                    .row(
+                        "UPDATE users SET denials = denials + $2, \
+                         last_denied_at = CASE WHEN last_denied_at > $3 THEN last_denied_at ELSE $3 END \
+                         WHERE id = $1 RETURNING denials",
+                        &params![&self.user_id, closed.len() as i64, asked_at],
+                    )
+                    .await?;
+                denied_in_a_row = counted.map(|row| row.int("denials")).transpose()?;
+            }
             let mode = if self.mode == NumberMode::Choose {
                 "choose"
             } else {
@@ -451,7 +527,14 @@ impl Pending {
                 },
             )
             .await?;
-            closed.iter().map(|row| row.text("id")).collect()
+            Ok(Ok(Inserted {
+                closed: closed
+                    .iter()
+                    .map(|row| row.text("id"))
+                    .collect::<Result<_, _>>()?,
+                denied_in_a_row,
+                asked_today: asked + 1,
+            }))
         })
     }
 }
@@ -474,38 +557,6 @@ fn three_choices(number: u8) -> [u8; 3] {
 /// exactly that long is not refused again.
 fn seconds_until(until: i64, now: i64) -> u64 {
     ((until - now).max(0) as u64).div_ceil(1000)
-}
-
-/// Wakes the account's devices with content-free pushes, in the background so the site does
-/// not wait; an address the push service says is dead is forgotten.
-fn wake_devices(server: &Server, channels: Vec<PushChannel>) {
-    if channels.is_empty() {
-        return;
-    }
-    let (pushers, pool) = (server.pushers.clone(), server.pool().clone());
-    tokio::spawn(async move {
-        for channel in channels {
-            match pushers.wake(&channel).await {
-                Ok(()) => {}
-                Err(error) if error.is_unregistered() => {
-                    let forgotten = sqlx::query(
-                        "UPDATE devices SET push_kind = NULL, push_address = NULL WHERE push_kind = $1 AND push_address = $2",
-                    )
-                    .bind(channel.kind.as_str())
-                    .bind(&channel.address)
-                    .execute(&pool)
-                    .await;
-                    if let Err(error) = forgotten {
-                        eprintln!("tessera-server: could not forget a dead push address: {error}");
-                    }
-                }
-                Err(error) => eprintln!(
-                    "tessera-server: could not wake a device through {}: {error}",
-                    channel.kind.as_str()
-                ),
-            }
-        }
-    });
 }
 
 /// An approval of `rp_id`'s, as it stands.
@@ -680,10 +731,13 @@ async fn answer_now(
     body: AnswerBody,
 ) -> Result<Outcome, ApiError> {
     let (device_id, user_id) = (device.id.clone(), device.user_id.clone());
-    let mute = server.settings.not_me_mute.as_millis() as i64;
+    let penalties = Penalties {
+        mute_ms: server.settings.not_me_mute.as_millis() as i64,
+        wrong_picks_before_mute: server.settings.wrong_picks_before_mute,
+    };
     let answered = server
         .store
-        .write(move |db| decide(db, body, device_id, user_id, mute))
+        .write(move |db| decide(db, body, device_id, user_id, penalties))
         .await??;
     let (stored, status, reason) = answered;
     server
@@ -708,14 +762,24 @@ async fn answer_now(
 /// What an answer decided: the approval, its new status and the reason for a denial.
 type Decided = (Stored, Status, Option<DenyReason>);
 
+/// What a denial costs the account beyond one more denial in a row.
+#[derive(Clone, Copy)]
+struct Penalties {
+    /// How long "this wasn't me", or too many wrong picks, mute the account (ms).
+    mute_ms: i64,
+    /// Wrong picks in `choose` mode in a row that mute it.
+    wrong_picks_before_mute: i64,
+}
+
 /// Reads the approval, checks the answer against it, and records the decision, the account's
-/// run of denials (and its mute, for "this wasn't me") and the audit entry: all or nothing.
+/// run of denials (and its mute, for "this wasn't me" and wrong picks) and the audit entry: all
+/// or nothing.
 fn decide<'c>(
     db: &'c mut dyn Sql,
     body: AnswerBody,
     device_id: String,
     user_id: String,
-    mute: i64,
+    penalties: Penalties,
 ) -> SqlFuture<'c, Result<Decided, ApiError>> {
     Box::pin(async move {
         let Some(stored) = find(db, BY_ID_FOR_USER, &params![&body.approval, &user_id]).await?
@@ -764,15 +828,31 @@ fn decide<'c>(
         match (status, reason) {
             (Status::Approved, _) => {
                 db.run(
-                    "UPDATE users SET denials = 0 WHERE id = $1",
+                    "UPDATE users SET denials = 0, wrong_picks = 0 WHERE id = $1",
                     &params![&stored.user_id],
                 )
                 .await?
             }
             (_, Some(DenyReason::NotMe)) => {
                 db.run(
-                    "UPDATE users SET denials = denials + 1, last_denied_at = $2, muted_until = $3 WHERE id = $1",
-                    &params![&stored.user_id, now, now + mute],
+                    "UPDATE users SET denials = denials + 1, wrong_picks = 0, last_denied_at = $2, muted_until = $3 WHERE id = $1",
+                    &params![&stored.user_id, now, now + penalties.mute_ms],
+                )
+                .await?
+            }
+            // A pick at random is right one time in three: a wrong one weighs more than a wrong
+            // typed number, and a few in a row mute the account.
+            (_, Some(DenyReason::WrongNumber)) if stored.mode == NumberMode::Choose => {
+                db.run(
+                    "UPDATE users SET denials = denials + $2, wrong_picks = wrong_picks + 1, last_denied_at = $3, \
+                     muted_until = CASE WHEN wrong_picks + 1 >= $4 THEN $5 ELSE muted_until END WHERE id = $1",
+                    &params![
+                        &stored.user_id,
+                        backoff::WRONG_PICK_WEIGHT,
+                        now,
+                        penalties.wrong_picks_before_mute,
+                        now + penalties.mute_ms
+                    ],
                 )
                 .await?
             }

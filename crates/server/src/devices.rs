@@ -187,7 +187,7 @@ pub async fn new_enrollment(
     if !crate::users::valid_account(account) {
         return Err(ApiError::bad_request(
             "invalid_account",
-            "the account name must be 1 to 200 printable characters",
+            "the account name must be 1 to 200 printable characters, without control, bidirectional or zero-width characters",
         ));
     }
     let user = crate::users::find_or_create(server.pool(), rp_id, account).await?;
@@ -244,13 +244,7 @@ pub async fn enroll(
         )));
     }
     let body = claims.body;
-    let name = body.device_name.trim();
-    if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "invalid_device_name",
-            "the device name must be 1 to 100 printable characters",
-        ));
-    }
+    let name = device_name(&body.device_name)?;
     if let Some(push) = &body.push {
         check_push(server, push)?;
     }
@@ -271,6 +265,28 @@ pub async fn enroll(
         ));
     };
     let user_id: String = column(&used, "user_id")?;
+    // Each device is woken at every approval: the cap keeps one sign-in from making the server
+    // call as many addresses as someone cares to enroll. The account's row is written first so
+    // that, on Postgres, two enrollments at once take their turns and cannot both take the last
+    // place (SQLite's transaction holds the write lock from its start).
+    sqlx::query("UPDATE users SET muted_until = muted_until WHERE id = $1")
+        .bind(&user_id)
+        .execute(&mut *transaction)
+        .await?;
+    let active =
+        sqlx::query("SELECT count(*) AS n FROM devices WHERE user_id = $1 AND revoked_at IS NULL")
+            .bind(&user_id)
+            .fetch_one(&mut *transaction)
+            .await?;
+    let active: i64 = column(&active, "n")?;
+    if active >= server.settings.devices_per_account {
+        return Err(ApiError::conflict(
+            "too_many_devices",
+            format!(
+                "this account has {active} devices, the most it may have: remove one it no longer uses, then scan the link again"
+            ),
+        ));
+    }
     let device_id = new_id("dev");
     let inserted = sqlx::query(
         "INSERT INTO devices (id, user_id, name, jwk, thumbprint, push_kind, push_address, created_at, last_seen_at) \
@@ -341,6 +357,19 @@ pub async fn enroll(
         server_key: server.key.public_key().clone(),
         enrolled: signed,
     })
+}
+
+/// A device name as the user will see it: trimmed, 1 to 100 bytes, and nothing that shows
+/// other than it is (no control or format characters, see [`crate::shown`]).
+fn device_name(name: &str) -> Result<&str, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 || !crate::shown::displayable(name) {
+        return Err(ApiError::bad_request(
+            "invalid_device_name",
+            "the device name must be 1 to 100 printable characters, without control, bidirectional or zero-width characters",
+        ));
+    }
+    Ok(name)
 }
 
 /// Refuses push addresses the server cannot use or that are not plausible.
@@ -452,13 +481,7 @@ pub async fn rename(
     device_id: &str,
     name: &str,
 ) -> Result<(), ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "invalid_device_name",
-            "the device name must be 1 to 100 printable characters",
-        ));
-    }
+    let name = device_name(name)?;
     let mut transaction = server.store.begin().await?;
     let renamed = sqlx::query(
         "UPDATE devices SET name = $1 WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE rp_id = $3 AND account = $4) RETURNING user_id",

@@ -13,6 +13,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod backoff;
 pub mod devices;
 pub mod error;
 pub mod events;
@@ -23,14 +24,17 @@ pub mod outgoing;
 pub mod push;
 pub mod rate_limit;
 pub mod relying_party;
+pub mod serve;
 pub mod server_key;
 pub mod settings;
+pub mod shown;
 pub mod sql;
 pub mod sqlite_thread;
 pub mod state;
 pub mod store;
 pub mod time;
 pub mod users;
+pub mod wakeups;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -67,10 +71,15 @@ impl Running {
 /// Builds a server over `store` with `settings`, and starts serving on `listener`.
 pub async fn start(
     store: Store,
-    settings: Settings,
+    mut settings: Settings,
     pushers: push::Pushers,
     listener: tokio::net::TcpListener,
 ) -> Result<Running, store::StoreError> {
+    let address = listener
+        .local_addr()
+        .map_err(|error| store::StoreError::Open(error.to_string()))?;
+    // The demo's sign-up needs nothing: on a server others can reach, only if asked for.
+    settings.demo = Some(settings.demo.unwrap_or(address.ip().is_loopback()));
     let key = server_key::load_or_create(&store.pool).await?;
     relying_party::demo(&store.pool).await?;
     let bus = events::Bus::start(store.clone()).await?;
@@ -85,10 +94,9 @@ pub async fn start(
         pushers: Arc::new(pushers),
         parties: relying_party::KeyCache::default(),
         http,
+        wake_limit: wakeups::HostLimit::default(),
+        demo_hashing: http::demo_guard::hashing_slots(),
     });
-    let address = listener
-        .local_addr()
-        .map_err(|error| store::StoreError::Open(error.to_string()))?;
     let sweeper = server.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -96,18 +104,15 @@ pub async fn start(
             every.tick().await;
             let _ = devices::sweep_seen_messages(&sweeper).await;
             let _ = rate_limit::sweep(sweeper.pool()).await;
+            if let Err(error) = http::demo_guard::purge(&sweeper).await {
+                eprintln!("tessera-server: could not purge old demo rows: {error}");
+            }
         }
     });
-    let app = http::router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::router(server.clone());
+    let limits = server.settings.connections;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(error) = serving.await {
-            eprintln!("tessera-server: {error}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, app, limits, stopped));
     Ok(Running {
         address,
         server,

@@ -10,35 +10,71 @@ use tessera_server::push::{PushConfig, Pushers};
 use tessera_server::{Settings, Store};
 
 /// Tessera's approval server: sign-in approvals with number matching.
+///
+/// Every option may come before or after a command (`add-relying-party 'Shop' --data DIR`).
 #[derive(Parser)]
 #[command(version, about)]
 struct Options {
     /// Where to listen.
-    #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "TESSERA_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: SocketAddr,
     /// The folder for the embedded SQLite database (default: the platform's data folder).
-    #[arg(long, env = "TESSERA_DATA")]
+    #[arg(long, global = true, env = "TESSERA_DATA")]
     data: Option<PathBuf>,
     /// Run on Postgres instead (`postgres://user@host/database`); any number of instances may
     /// share one database.
-    #[arg(long, env = "TESSERA_DATABASE")]
+    #[arg(long, global = true, env = "TESSERA_DATABASE")]
     database: Option<String>,
     /// The address devices and sites reach this server at, if not http://<listen> (behind a
     /// TLS proxy: https://approvals.example.com).
-    #[arg(long, env = "TESSERA_PUBLIC_URL")]
+    #[arg(long, global = true, env = "TESSERA_PUBLIC_URL")]
     public_url: Option<String>,
     /// Seconds an approval waits for an answer.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, global = true, default_value_t = 90)]
     approval_seconds: u64,
     /// Minutes approvals for an account are muted after "this wasn't me".
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, global = true, default_value_t = 15)]
     not_me_minutes: u64,
     /// Approvals one account may be asked for per minute.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, global = true, default_value_t = 10)]
     account_per_minute: i64,
     /// Approvals one relying party may ask for per minute.
-    #[arg(long, default_value_t = 6000)]
+    #[arg(long, global = true, default_value_t = 6000)]
     relying_party_per_minute: i64,
+    /// Approvals one account may be asked for in any 24 hours (against MFA fatigue).
+    #[arg(long, global = true, default_value_t = 50)]
+    account_per_day: i64,
+    /// Devices one account may have enrolled at once.
+    #[arg(long, global = true, default_value_t = 10)]
+    devices_per_account: i64,
+    /// Wake-ups this server sends to one UnifiedPush host per minute.
+    #[arg(long, global = true, default_value_t = 120)]
+    wakeups_per_host_per_minute: i64,
+    /// Take a sign-in's address from the last entry of X-Forwarded-For, which the proxy in
+    /// front of this server sets. Only behind such a proxy: otherwise anyone can write it.
+    #[arg(long, global = true, env = "TESSERA_TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
+    trust_forwarded_for: bool,
+    /// Seconds a connection may take to send a request's head, or wait idle for the next one.
+    #[arg(long, global = true, default_value_t = 10)]
+    header_timeout_seconds: u64,
+    /// Seconds no byte may move on a connection, either way (longer than any long-poll).
+    #[arg(long, global = true, default_value_t = 330)]
+    idle_timeout_seconds: u64,
+    /// Connections open at once, in all.
+    #[arg(long, global = true, default_value_t = 1024)]
+    max_connections: usize,
+    /// Connections open at once from one address (behind a proxy, all come from the proxy).
+    #[arg(long, global = true, default_value_t = 64)]
+    max_connections_per_address: usize,
+    /// Serve the demo sign-in site (`/demo`) even though not listening on loopback. Its
+    /// sign-up needs nothing, so leave it off on a server others use.
+    #[arg(long, global = true)]
+    demo: bool,
     #[command(flatten)]
     push: PushConfig,
     #[command(subcommand)]
@@ -154,6 +190,19 @@ async fn run(options: Options) -> Result<(), String> {
     settings.not_me_mute = Duration::from_secs(options.not_me_minutes * 60);
     settings.account_per_minute = options.account_per_minute;
     settings.relying_party_per_minute = options.relying_party_per_minute;
+    settings.account_per_day = options.account_per_day;
+    settings.trust_forwarded_for = options.trust_forwarded_for;
+    settings.devices_per_account = options.devices_per_account;
+    settings.wakeups_per_host_per_minute = options.wakeups_per_host_per_minute;
+    settings.connections = tessera_server::serve::Limits {
+        header_timeout: Duration::from_secs(options.header_timeout_seconds),
+        idle_timeout: Duration::from_secs(options.idle_timeout_seconds),
+        max_connections: options.max_connections,
+        max_connections_per_address: options.max_connections_per_address,
+    };
+    if options.demo {
+        settings.demo = Some(true);
+    }
     let pushers = Pushers::new(&options.push).map_err(|error| error.to_string())?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
@@ -165,7 +214,11 @@ async fn run(options: Options) -> Result<(), String> {
         "Tessera approval server on http://{} ({where_})",
         running.address
     );
-    println!("Demo sign-in site: {origin}/demo");
+    if running.server.settings.demo == Some(true) {
+        println!("Demo sign-in site: {origin}/demo");
+    } else {
+        println!("Demo sign-in site: off (not listening on loopback; --demo serves it)");
+    }
     let _ = tokio::signal::ctrl_c().await;
     running.stop().await;
     Ok(())

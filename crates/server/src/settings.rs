@@ -18,8 +18,30 @@ pub struct Settings {
     /// Approvals one relying party may ask for per minute.
     pub relying_party_per_minute: i64,
     /// Denials in a row after which an account must wait before the next approval (the wait
-    /// doubles with each further denial, up to 15 minutes).
+    /// doubles with each further denial, up to 15 minutes). Approvals left unanswered count as
+    /// denials, wrong picks in `choose` mode as two (see [`crate::backoff`]).
     pub backoff_after_denials: i64,
+    /// Approvals one account may be asked for in any 24 hours.
+    pub account_per_day: i64,
+    /// Wrong picks in `choose` mode in a row after which the account is muted (as long as after
+    /// "this wasn't me").
+    pub wrong_picks_before_mute: i64,
+    /// Whether a proxy in front of the server sets `X-Forwarded-For`, so that the demo takes a
+    /// sign-in's address from it instead of the connection (which is the proxy's). Off: anyone
+    /// can send that header.
+    pub trust_forwarded_for: bool,
+    /// Devices one account may have enrolled at once (revoked ones do not count).
+    pub devices_per_account: i64,
+    /// Wake-ups one server instance sends to one UnifiedPush host per minute.
+    pub wakeups_per_host_per_minute: i64,
+    /// Whether to serve the demo sign-in site; None: only when listening on loopback (decided
+    /// when the server starts).
+    pub demo: Option<bool>,
+    /// How often a device's open event stream reads whether the device was revoked, in case
+    /// the event that says so was lost.
+    pub stream_recheck: Duration,
+    /// Timeouts and caps on connections.
+    pub connections: crate::serve::Limits,
 }
 
 impl Settings {
@@ -33,6 +55,14 @@ impl Settings {
             account_per_minute: 10,
             relying_party_per_minute: 6000,
             backoff_after_denials: 3,
+            account_per_day: 50,
+            wrong_picks_before_mute: 2,
+            trust_forwarded_for: false,
+            devices_per_account: 10,
+            wakeups_per_host_per_minute: 120,
+            demo: None,
+            stream_recheck: Duration::from_secs(30),
+            connections: crate::serve::Limits::default(),
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Server {
     pub parties: crate::relying_party::KeyCache,
     /// For calling relying parties' webhooks.
     pub http: reqwest::Client,
+    /// Wake-ups sent to each UnifiedPush host this minute.
+    pub wake_limit: crate::wakeups::HostLimit,
+    /// Slots for the demo's Argon2 hashes.
+    pub demo_hashing: tokio::sync::Semaphore,
 }
 
 impl Server {

@@ -23,18 +23,43 @@ pub struct User {
     pub denials: i64,
     /// When the last denial was (Unix ms).
     pub last_denied_at: i64,
+    /// Wrong picks in `choose` mode in a row.
+    pub wrong_picks: i64,
+    /// When the account's pending approval was asked for, if it has one (Unix ms).
+    pub pending_since: Option<i64>,
+}
+
+/// The columns of a [`User`], for `FROM users u`.
+macro_rules! user_columns {
+    () => {
+        "u.id, u.account, u.muted_until, u.denials, u.last_denied_at, u.wrong_picks, \
+         (SELECT max(p.created_at) FROM approvals p WHERE p.user_id = u.id AND p.state = 'pending') AS pending_since"
+    };
+}
+
+impl User {
+    /// What the backoff rules read.
+    pub fn record(&self) -> crate::backoff::Record {
+        crate::backoff::Record {
+            denials: self.denials,
+            last_denied_at: self.last_denied_at,
+            pending_since: self.pending_since,
+        }
+    }
 }
 
 /// Checks an account name from a relying party.
 pub fn valid_account(account: &str) -> bool {
-    !account.trim().is_empty() && account.len() <= 200 && !account.chars().any(char::is_control)
+    !account.trim().is_empty() && account.len() <= 200 && crate::shown::displayable(account)
 }
 
 /// The account `account` at relying party `rp_id`, if known.
 pub async fn find(pool: &AnyPool, rp_id: &str, account: &str) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, account, muted_until, denials, last_denied_at FROM users WHERE rp_id = $1 AND account = $2",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users u WHERE u.rp_id = $1 AND u.account = $2"
+    ))
     .bind(rp_id)
     .bind(account)
     .fetch_optional(pool)
@@ -46,6 +71,8 @@ pub async fn find(pool: &AnyPool, rp_id: &str, account: &str) -> Result<Option<U
             muted_until: column(&row, "muted_until")?,
             denials: column(&row, "denials")?,
             last_denied_at: column(&row, "last_denied_at")?,
+            wrong_picks: column(&row, "wrong_picks")?,
+            pending_since: column(&row, "pending_since")?,
         })
     })
     .transpose()
@@ -87,9 +114,13 @@ pub async fn with_devices(
 ) -> Result<Option<(User, Vec<Option<PushChannel>>)>, DbError> {
     let rows = db
         .rows(
-            "SELECT u.id, u.account, u.muted_until, u.denials, u.last_denied_at, d.id AS device_id, d.push_kind, d.push_address \
-             FROM users u LEFT JOIN devices d ON d.user_id = u.id AND d.revoked_at IS NULL \
-             WHERE u.rp_id = $1 AND u.account = $2",
+            concat!(
+                "SELECT ",
+                user_columns!(),
+                ", d.id AS device_id, d.push_kind, d.push_address \
+                 FROM users u LEFT JOIN devices d ON d.user_id = u.id AND d.revoked_at IS NULL \
+                 WHERE u.rp_id = $1 AND u.account = $2"
+            ),
             &params![rp_id, account],
         )
         .await?;
@@ -102,6 +133,8 @@ pub async fn with_devices(
         muted_until: first.int("muted_until")?,
         denials: first.int("denials")?,
         last_denied_at: first.int("last_denied_at")?,
+        wrong_picks: first.int("wrong_picks")?,
+        pending_since: first.opt_int("pending_since")?,
     };
     let mut devices = Vec::new();
     for row in &rows {

@@ -118,3 +118,16 @@ async fn the_new_api_key_command_replaces_a_key_and_refuses_an_unknown_name() {
     assert_eq!(by_key(first).await, None);
     assert_eq!(by_key(second).await.unwrap().name, "Corner shop");
 }
+
+#[test]
+fn server_options_may_follow_the_command() {
+    let folder = tempfile::tempdir().unwrap();
+    let added = std::process::Command::new(env!("CARGO_BIN_EXE_tessera-server"))
+        .args(["add-relying-party", "Shop", "--data"])
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{added:?}");
+    assert!(last_line(&added).starts_with("tsk_"), "{added:?}");
+    assert!(folder.path().join("approvals.sqlite3").exists());
+}

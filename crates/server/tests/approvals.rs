@@ -332,7 +332,12 @@ async fn webhook_receiver() -> (
 }
 
 async fn an_account_asked_too_often_must_wait(db: Db) {
-    let harness = Harness::start_with(db, |settings| settings.account_per_minute = 3).await;
+    // Unanswered approvals bring a backoff too (fatigue.rs); here only the rate is looked at.
+    let harness = Harness::start_with(db, |settings| {
+        settings.account_per_minute = 3;
+        settings.backoff_after_denials = 1000;
+    })
+    .await;
     let _device = harness.device("dave").await;
     for _ in 0..3 {
         harness.approval("dave").await;

@@ -1,14 +1,15 @@
 //! The demo sign-in site at `/demo`: a pretend shop whose users sign up with a password, enroll
 //! a phone, and sign in by approving on it. It calls the approval rules directly, as the
-//! relying party "Demo shop"; its pages are plain files with no outside assets.
+//! relying party "Demo shop"; its pages are plain files with no outside assets. What keeps it
+//! in bounds on a real server is `demo_guard.rs`.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -17,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use tessera_push::{Context, DenyReason, NumberMode, Status};
 use zeroize::Zeroize;
 
-use super::extract::Body;
+use super::demo_guard::{self, DemoServed};
+use super::extract::{Body, ClientAddress};
 use super::relying_party_api::{WaitQuery, wait_query};
 use crate::approvals::{self, NewApproval};
 use crate::error::ApiError;
@@ -46,17 +48,17 @@ fn page(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// `GET /demo`
-pub async fn index() -> Response {
+pub async fn index(_: DemoServed) -> Response {
     page("text/html; charset=utf-8", INDEX)
 }
 
 /// `GET /demo/demo.js`
-pub async fn script() -> Response {
+pub async fn script(_: DemoServed) -> Response {
     page("text/javascript; charset=utf-8", SCRIPT)
 }
 
 /// `GET /demo/demo.css`
-pub async fn style() -> Response {
+pub async fn style(_: DemoServed) -> Response {
     page("text/css; charset=utf-8", STYLE)
 }
 
@@ -93,7 +95,9 @@ fn hash_password(password: &str, salt: &[u8]) -> Result<[u8; 32], ApiError> {
 
 /// `POST /demo/api/sign-up`
 pub async fn sign_up(
+    _: DemoServed,
     State(server): State<Arc<Server>>,
+    ClientAddress(client): ClientAddress,
     Body(body): Body<Credentials>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     if !valid_username(&body.username) {
@@ -108,8 +112,13 @@ pub async fn sign_up(
             "a password needs at least 8 characters",
         ));
     }
+    demo_guard::sign_up_allowed(&server, &client.to_string()).await?;
     let salt = random(16);
-    let hash = hash_password(&body.password, salt.as_bytes())?;
+    let salted = salt.clone();
+    let hash = demo_guard::off_the_workers(&server, &body.password, move |password| {
+        hash_password(password, salted.as_bytes())
+    })
+    .await?;
     let stored = format!("{salt}${}", URL_SAFE_NO_PAD.encode(hash));
     let inserted = sqlx::query(
         "INSERT INTO demo_users (username, password_hash, created_at) VALUES ($1, $2, $3)",
@@ -132,8 +141,14 @@ pub async fn sign_up(
     }
 }
 
-/// Checks a username and password (the same answer for an unknown user and a wrong password).
-async fn check_password(server: &Server, credentials: &Credentials) -> Result<(), ApiError> {
+/// Checks a username and password (the same answer for an unknown user and a wrong password),
+/// a limited number of times a minute per username and per address.
+async fn check_password(
+    server: &Server,
+    credentials: &Credentials,
+    client: IpAddr,
+) -> Result<(), ApiError> {
+    demo_guard::password_try_allowed(server, &credentials.username, &client.to_string()).await?;
     let wrong = || ApiError::unauthorized("wrong_password", "the username or password is wrong");
     let row = sqlx::query("SELECT password_hash FROM demo_users WHERE username = $1")
         .bind(&credentials.username)
@@ -143,12 +158,19 @@ async fn check_password(server: &Server, credentials: &Credentials) -> Result<()
         Some(row) => column(&row, "password_hash")?,
         None => {
             // Spend the same time as for a real user, so timing does not tell who exists.
-            hash_password(&credentials.password, b"no-such-user-salt")?;
+            demo_guard::off_the_workers(server, &credentials.password, |password| {
+                hash_password(password, b"no-such-user-salt")
+            })
+            .await?;
             return Err(wrong());
         }
     };
     let (salt, expected) = stored.split_once('$').ok_or_else(wrong)?;
-    let actual = hash_password(&credentials.password, salt.as_bytes())?;
+    let salt = salt.to_string();
+    let actual = demo_guard::off_the_workers(server, &credentials.password, move |password| {
+        hash_password(password, salt.as_bytes())
+    })
+    .await?;
     let expected = URL_SAFE_NO_PAD.decode(expected).map_err(|_| wrong())?;
     let same = expected.len() == actual.len()
         && expected
@@ -169,10 +191,12 @@ pub struct Enrollment {
 
 /// `POST /demo/api/enroll`
 pub async fn enroll(
+    _: DemoServed,
     State(server): State<Arc<Server>>,
+    ClientAddress(client): ClientAddress,
     Body(body): Body<Credentials>,
 ) -> Result<Json<Enrollment>, ApiError> {
-    check_password(&server, &body).await?;
+    check_password(&server, &body, client).await?;
     let party = relying_party::demo(server.pool()).await?;
     let (link, expires_at) =
         crate::devices::new_enrollment(&server, &party.id, &body.username).await?;
@@ -202,12 +226,13 @@ pub struct SignIn {
 
 /// `POST /demo/api/sign-in`
 pub async fn sign_in(
+    _: DemoServed,
     State(server): State<Arc<Server>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Body(body): Body<Credentials>,
 ) -> Result<Json<SignIn>, ApiError> {
-    check_password(&server, &body).await?;
+    check_password(&server, &body, client).await?;
     let party = relying_party::demo(server.pool()).await?;
     let agent = headers
         .get(header::USER_AGENT)
@@ -216,8 +241,8 @@ pub async fn sign_in(
     let context = Context {
         site: relying_party::DEMO.into(),
         application: None,
-        place: Some(place_of(peer)),
-        ip: Some(peer.ip().to_string()),
+        place: Some(place_of(client)),
+        ip: Some(client.to_string()),
         browser: browser_of(agent),
         time: 0,
     };
@@ -254,8 +279,7 @@ pub async fn sign_in(
 }
 
 /// Where a sign-in comes from, as well as the demo can tell without a location database.
-fn place_of(peer: SocketAddr) -> String {
-    let ip = peer.ip();
+fn place_of(ip: IpAddr) -> String {
     let local = match ip {
         std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
         std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
@@ -307,6 +331,7 @@ pub struct SignInState {
 
 /// `GET /demo/api/sign-in/{id}?wait=<seconds>`
 pub async fn sign_in_state(
+    _: DemoServed,
     State(server): State<Arc<Server>>,
     Path(id): Path<String>,
     query: Result<Query<WaitQuery>, axum::extract::rejection::QueryRejection>,

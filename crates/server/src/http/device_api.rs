@@ -13,6 +13,7 @@ use tessera_push::message::{AnswerBody, Claims, Empty, FetchBody, MessageType, P
 use tessera_push::wire::{self, ApprovalEvent, Signed};
 use tessera_push::{Outcome, jws::Unverified};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 
 use super::extract::Body;
 use crate::approvals;
@@ -99,7 +100,8 @@ pub async fn unenroll(
 
 /// `GET /v1/device/events` with `Authorization: Tessera <signed events message>`: an `approval`
 /// event for each approval waiting now and each new one, ids only; ends when the device is
-/// revoked.
+/// revoked: on its `DeviceGone` event, or, if that event was lost, when the stream next reads
+/// the device's row (after missing events, and every `stream_recheck`).
 pub async fn events(
     State(server): State<Arc<Server>>,
     headers: HeaderMap,
@@ -120,30 +122,84 @@ pub async fn events(
     // Subscribe before listing, so nothing created in between is missed.
     let receiver = server.bus.subscribe();
     let waiting = pending_ids(&server, &device).await?;
-    let state = (server, device, receiver, waiting);
-    let stream = futures_util::stream::unfold(Some(state), |state| async move {
-        let (server, device, mut receiver, mut queue) = state?;
+    let recheck = server.settings.stream_recheck;
+    let state = OpenStream {
+        next_check: Instant::now() + recheck,
+        server,
+        device,
+        receiver,
+        queue: waiting,
+    };
+    let stream = futures_util::stream::unfold(Some(state), move |state| async move {
+        let mut state = state?;
         loop {
-            if let Some(id) = queue.pop_front() {
+            if let Some(id) = state.queue.pop_front() {
                 let event = SseEvent::default()
                     .event("approval")
                     .json_data(ApprovalEvent { id })
                     .unwrap_or_default();
-                return Some((Ok(event), Some((server, device, receiver, queue))));
+                return Some((Ok(event), Some(state)));
             }
-            match receiver.recv().await {
-                Ok(Event::Created {
+            let received = tokio::time::timeout_at(state.next_check, state.receiver.recv()).await;
+            match received {
+                Ok(Ok(Event::Created {
                     user_id,
                     approval_id,
-                }) if user_id == device.user_id => queue.push_back(approval_id),
-                Ok(Event::DeviceGone { device_id }) if device_id == device.id => return None,
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => queue = pending_ids(&server, &device).await.ok()?,
-                Err(RecvError::Closed) => return None,
+                })) if user_id == state.device.user_id => state.queue.push_back(approval_id),
+                Ok(Ok(Event::DeviceGone { device_id })) if device_id == state.device.id => {
+                    return None;
+                }
+                Ok(Ok(_)) => {}
+                // Events were missed, a DeviceGone among them perhaps: read how things stand.
+                Ok(Err(RecvError::Lagged(_))) => {
+                    if !still_enrolled(&state.server, &state.device).await {
+                        return None;
+                    }
+                    state.queue = pending_ids(&state.server, &state.device).await.ok()?;
+                }
+                Ok(Err(RecvError::Closed)) => return None,
+                // An event can be lost without a trace (a Postgres listener that reconnected):
+                // every so often, read whether the device is still enrolled.
+                Err(_) => {
+                    if !still_enrolled(&state.server, &state.device).await {
+                        return None;
+                    }
+                    state.next_check = Instant::now() + recheck;
+                }
             }
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// An open event stream.
+struct OpenStream {
+    server: Arc<Server>,
+    device: Device,
+    receiver: tokio::sync::broadcast::Receiver<Event>,
+    queue: VecDeque<String>,
+    /// When to read the device's revocation next, whatever the events say.
+    next_check: Instant,
+}
+
+/// Whether the device is still enrolled, read from the database; a database that cannot say
+/// keeps the stream open (the next check asks again).
+async fn still_enrolled(server: &Server, device: &Device) -> bool {
+    let row = sqlx::query("SELECT revoked_at FROM devices WHERE id = $1")
+        .bind(&device.id)
+        .fetch_optional(server.pool())
+        .await;
+    match row {
+        Ok(Some(row)) => matches!(
+            crate::store::column::<Option<i64>>(&row, "revoked_at"),
+            Ok(None)
+        ),
+        Ok(None) => false,
+        Err(error) => {
+            eprintln!("tessera-server: could not read whether a device is still enrolled: {error}");
+            true
+        }
+    }
 }
 
 async fn pending_ids(server: &Server, device: &Device) -> Result<VecDeque<String>, ApiError> {

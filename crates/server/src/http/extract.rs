@@ -1,10 +1,13 @@
 //! Reading requests so that every bad one gets a JSON error: bodies that are not JSON, too
-//! big, of the wrong content type or with unknown fields; a missing or wrong API key.
+//! big, of the wrong content type or with unknown fields; a missing or wrong API key. And where
+//! a request comes from.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -78,5 +81,41 @@ impl FromRequestParts<Arc<Server>> for Party {
             .ok_or_else(|| {
                 ApiError::unauthorized("invalid_api_key", "the API key is not known to this server")
             })
+    }
+}
+
+/// The address a request comes from, as far as the server can tell: the connection's peer, or,
+/// when the operator says a proxy in front adds it (`--trust-forwarded-for`), the last address
+/// in `X-Forwarded-For`, the one that proxy saw. Earlier entries are the client's own words and
+/// never trusted; without the option the header is ignored, since anyone can send it.
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<Arc<Server>> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, server: &Arc<Server>) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip())
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server does not know where the request came from",
+                )
+            })?;
+        if !server.settings.trust_forwarded_for {
+            return Ok(ClientAddress(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .next_back()
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        Ok(ClientAddress(forwarded.unwrap_or(peer)))
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, limits, and JSON answers for everything that is not a route.
 
 mod demo;
+pub mod demo_guard;
 mod device_api;
 mod extract;
 mod relying_party_api;
@@ -25,7 +26,10 @@ pub const OPENAPI: &str = include_str!("../../openapi.json");
 /// Every route of the server.
 pub fn router(server: Arc<Server>) -> Router {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/demo") }))
+        .route(
+            "/",
+            get(|_: demo_guard::DemoServed| async { Redirect::to("/demo") }),
+        )
         .route("/openapi.json", get(openapi))
         .route("/v1/server-key", get(server_key))
         .route("/v1/enrollments", post(relying_party_api::enrollment))
