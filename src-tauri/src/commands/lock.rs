@@ -38,7 +38,7 @@ pub fn lock_status<R: Runtime>(
 ) -> Result<LockView, AppError> {
     let now = now();
     let wait_seconds = state.attempts(now)?.wait(now);
-    let biometric_available = platform::biometric(&app).is_some();
+    let biometric_available = platform::biometric_available(&app);
     let (locked, kinds) = match state.standing()? {
         Standing::Locked(vault) => (true, kinds(&vault.slots()?)),
         Standing::Unlocked { .. } => (false, state.with_vault(|vault| Ok(kinds(&vault.slots()?)))?),
