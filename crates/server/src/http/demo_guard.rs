@@ -18,7 +18,7 @@ use crate::state::Server;
 use crate::time::now_ms;
 
 /// Sign-ups from one address per minute.
-const SIGN_UPS_PER_ADDRESS: i64 = 10;
+const SIGN_UPS_PER_ADDRESS: i64 = 20;
 /// Sign-ups from everyone per minute.
 const SIGN_UPS_IN_ALL: i64 = 60;
 /// Password tries (sign-in and enrollment) for one username per minute.
