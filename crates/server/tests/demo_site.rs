@@ -120,12 +120,12 @@ async fn sign_ups_from_one_address_are_limited_per_minute() {
     for run in 0..3 {
         let harness = Harness::start(Db::Sqlite).await;
         let started = minute();
-        for index in 0..10 {
+        for index in 0..20 {
             let name = format!("user{index}");
             let (code, body) = demo(&harness, "/demo/api/sign-up", &name, password).await;
             assert_eq!(code, 201, "{body}");
         }
-        let (code, body) = demo(&harness, "/demo/api/sign-up", "user10", password).await;
+        let (code, body) = demo(&harness, "/demo/api/sign-up", "user20", password).await;
         if minute() != started && run < 2 {
             harness.running.stop().await;
             continue;
@@ -135,7 +135,7 @@ async fn sign_ups_from_one_address_are_limited_per_minute() {
             (429, Some("too_many_attempts")),
             "{body}"
         );
-        let (code, _) = demo(&harness, "/demo/api/sign-in", "user10", password).await;
+        let (code, _) = demo(&harness, "/demo/api/sign-in", "user20", password).await;
         assert_eq!(code, 401, "the refused sign-up made no account");
         harness.running.stop().await;
         return;
