@@ -5,7 +5,8 @@
 //! the codes in [`Refusal`], so that the errors the vault shows ("cancelled", "biometrics changed")
 //! do not depend on the wording of a platform message.
 
-// Only the phones exchange these messages; the desktop builds them in tests only.
+// Only the phones exchange these messages (the desktop builds them in tests only); the keys cross
+// to Kotlin only, the screen protection to Swift only.
 #![cfg_attr(desktop, allow(dead_code))]
 
 use base64::{Engine, engine::general_purpose::STANDARD};
@@ -14,12 +15,14 @@ use tessera_core::vault::{BiometricError, KeyStoreError};
 use zeroize::Zeroizing;
 
 /// Names an entry of the key store or a biometric key.
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 #[derive(Serialize)]
 pub(crate) struct Entry<'a> {
     pub entry: &'a str,
 }
 
 /// A key to keep under an entry (saved in the key store, or protected by a biometric key).
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 #[derive(Serialize)]
 pub(crate) struct Keep<'a> {
     pub entry: &'a str,
@@ -28,6 +31,7 @@ pub(crate) struct Keep<'a> {
 }
 
 /// What a biometric slot kept, handed back to have its key released.
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 #[derive(Serialize)]
 pub(crate) struct Release<'a> {
     pub entry: &'a str,
@@ -36,6 +40,7 @@ pub(crate) struct Release<'a> {
 }
 
 /// A key handed back by the native side.
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 #[derive(Deserialize)]
 pub(crate) struct Key {
     #[serde(deserialize_with = "from_base64")]
@@ -43,6 +48,7 @@ pub(crate) struct Key {
 }
 
 /// What a biometric slot must keep (on Android `iv || ciphertext`).
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 #[derive(Deserialize)]
 pub(crate) struct Kept {
     #[serde(deserialize_with = "from_base64")]
@@ -56,15 +62,18 @@ pub(crate) struct Availability {
 }
 
 /// Screen protection on or off (the iOS cover).
+#[cfg_attr(target_os = "android", allow(dead_code))]
 #[derive(Serialize)]
 pub(crate) struct Protection {
     pub on: bool,
 }
 
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 fn as_base64<S: Serializer>(bytes: &&[u8], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&Zeroizing::new(STANDARD.encode(bytes)))
 }
 
+#[cfg_attr(target_os = "ios", allow(dead_code))]
 fn from_base64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Zeroizing<Vec<u8>>, D::Error> {
     let text = Zeroizing::new(String::deserialize(deserializer)?);
     STANDARD
