@@ -4,7 +4,9 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::slots::password::{self, PasswordParams};
-use super::slots::{NewSlot, Platform, SlotId, SlotKind, entry_name, wrap_context};
+use super::slots::{
+    NewSlot, Platform, SlotId, SlotKind, any_opens_without_asking, entry_name, wrap_context,
+};
 use super::unlock::AddedSlot;
 use super::{Vault, VaultError, database, now};
 
@@ -136,9 +138,6 @@ impl Vault {
 
     /// Whether the vault has a slot that opens without asking (a device slot).
     pub fn opens_without_asking(&self) -> Result<bool, VaultError> {
-        Ok(self
-            .slots()?
-            .iter()
-            .any(|slot| slot.kind.opens_without_asking()))
+        Ok(any_opens_without_asking(&self.slots()?))
     }
 }

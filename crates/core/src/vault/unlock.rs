@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::seal::Key;
 use super::slots::recovery::RecoveryCode;
-use super::slots::{Credential, NewSlot, Slot, SlotId, SlotKind, wrap_context};
+use super::slots::{
+    Credential, NewSlot, Slot, SlotId, SlotKind, any_opens_without_asking, wrap_context,
+};
 use super::{Vault, VaultError, database, now};
 
 /// The file name of the vault in the app's data folder.
@@ -118,10 +120,7 @@ impl LockedVault {
     /// Whether the vault has a slot that opens without asking (a device slot): if not, the app
     /// starts on its unlock screen.
     pub fn opens_without_asking(&self) -> Result<bool, VaultError> {
-        Ok(self
-            .slots()?
-            .iter()
-            .any(|slot| slot.kind.opens_without_asking()))
+        Ok(any_opens_without_asking(&self.slots()?))
     }
 }
 

@@ -99,6 +99,11 @@ pub struct Slot {
     pub created_at: i64,
 }
 
+/// Whether any of these slots opens the vault without asking (app lock off).
+pub(crate) fn any_opens_without_asking(slots: &[Slot]) -> bool {
+    slots.iter().any(|slot| slot.kind.opens_without_asking())
+}
+
 /// What the user offers to unlock the vault with: a password, a recovery code, this device's key
 /// store, a biometric check.
 pub trait Credential {
