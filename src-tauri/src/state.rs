@@ -37,10 +37,17 @@ pub struct AppState {
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
     /// tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
+    /// What stands in for the system's dialog that shows a new recovery code, given the UI's
+    /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
+    /// dialog, and one left open on another thread crashes the test process as it exits).
+    pub show_recovery_code: Mutex<Option<RecoveryCodeShower>>,
     /// When the app left the screen (`None` while on screen), and when the user last typed or
     /// touched: what the lock policy decides on.
     pub presence: Mutex<Presence>,
 }
+
+/// Shows a new recovery code to the user, given the UI's language and the code.
+pub type RecoveryCodeShower = Box<dyn Fn(&str, &str) + Send>;
 
 /// Whether the user is there.
 pub struct Presence {
@@ -100,6 +107,7 @@ impl AppState {
             export: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
+            show_recovery_code: Mutex::default(),
             presence: Mutex::new(Presence {
                 hidden_since: None,
                 last_input: Instant::now(),

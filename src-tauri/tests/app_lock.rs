@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::App;
 use serde_json::json;
@@ -146,7 +146,6 @@ fn the_policy_locks_once_the_app_has_been_away_past_the_grace_period() {
     };
     app.ok("unlock_with_password", json!({"password": "pw"}));
     app.ok("app_shown", json!({"visible": true}));
-    let _ = Instant::now();
     assert!(app.state().lock_if_due(&idle), "idle on a desktop");
 }
 
@@ -182,6 +181,21 @@ fn app_lock_off_and_on_round_trips_through_the_vault_file() {
         json!(["password", "recovery"])
     );
     assert_eq!(app.ok("lock_now", json!({})), true);
+    let shown = app.recovery_codes_shown();
+    assert_eq!(shown.len(), 1, "the new recovery code is shown once");
+    let (language, code) = &shown[0];
+    assert_eq!(language, "en");
+    app.ok("unlock_with_recovery_code", json!({"code": code}));
+    assert_eq!(app.ok("lock_status", json!({}))["locked"], false);
+    let again = app.ok(
+        "set_app_lock",
+        json!({"on": true, "password": null, "biometric": false, "language": "en"}),
+    );
+    assert_eq!(
+        again["recoveryCodeShown"], false,
+        "a recovery code exists already"
+    );
+    assert_eq!(app.recovery_codes_shown().len(), 1);
 }
 
 #[test]

@@ -157,7 +157,7 @@ pub fn set_app_lock<R: Runtime>(
     })?;
     let shown = code.is_some();
     if let Some(code) = code {
-        show_recovery_code(&app, &language, &code.display());
+        show_recovery_code(&app, &state, &language, &code.display());
     }
     Ok(AppLockChanged {
         recovery_code_shown: shown,
@@ -165,8 +165,18 @@ pub fn set_app_lock<R: Runtime>(
 }
 
 /// Shows the recovery code once, in the system's own dialog: it never enters the web view.
-fn show_recovery_code<R: Runtime>(app: &AppHandle<R>, language: &str, code: &str) {
+fn show_recovery_code<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    language: &str,
+    code: &str,
+) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    if let Ok(stand_in) = state.show_recovery_code.lock()
+        && let Some(show) = stand_in.as_ref()
+    {
+        return show(language, code);
+    }
     let body = word(language, "recovery.dialog.body").replace("{code}", code);
     app.dialog()
         .message(body)

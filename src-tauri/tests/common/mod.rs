@@ -2,6 +2,8 @@
 //! command tests; every response is checked for the test secret when the app is dropped.
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
+
 use serde_json::Value;
 use tauri::Manager;
 use tauri::test::{
@@ -22,6 +24,8 @@ pub struct App {
     pub app: tauri::App<MockRuntime>,
     webview: tauri::WebviewWindow<MockRuntime>,
     responses: Vec<String>,
+    /// The recovery codes the app showed in its dialog, with the language asked for.
+    shown: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl App {
@@ -72,6 +76,15 @@ impl App {
     }
 
     fn built(folder: tempfile::TempDir, state: AppState) -> App {
+        let shown = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&shown);
+        *state.show_recovery_code.lock().unwrap() =
+            Some(Box::new(move |language: &str, code: &str| {
+                record
+                    .lock()
+                    .unwrap()
+                    .push((language.to_string(), code.to_string()));
+            }));
         let app = tessera_app_lib::configure(mock_builder(), state)
             .build(mock_context(noop_assets()))
             .unwrap();
@@ -83,6 +96,7 @@ impl App {
             app,
             webview,
             responses: Vec::new(),
+            shown,
         }
     }
 
@@ -105,6 +119,11 @@ impl App {
         response
     }
 
+    /// The recovery codes shown so far (language, code), as the user saw them in the dialog.
+    pub fn recovery_codes_shown(&self) -> Vec<(String, String)> {
+        self.shown.lock().unwrap().clone()
+    }
+
     /// The vault file.
     pub fn vault_path(&self) -> std::path::PathBuf {
         self.folder.path().join("vault.tessera")
@@ -124,7 +143,14 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         let _ = &self.app;
+        let shown = self.recovery_codes_shown();
         for response in &self.responses {
+            for (_, code) in &shown {
+                assert!(
+                    !response.contains(code.as_str()),
+                    "the recovery code in {response}"
+                );
+            }
             assert!(
                 !response.contains(SECRET) && !response.contains(&SECRET.to_lowercase()),
                 "a secret in {response}"
