@@ -11,7 +11,8 @@
 //! - [`jws`]: compact JWS (ES256) signing and checking;
 //! - [`message`]: every message type, its claims, and the time rules;
 //! - [`approval`]: what an approval holds, the number-matching modes and the answers;
-//! - [`Client`] and [`Enrollment`]: the device side, over HTTP.
+//! - [`Client`] and [`Enrollment`]: the device side, over HTTP;
+//! - [`Inbox`]: every server a device is enrolled with, as one (the app's and the CLI's).
 //!
 //! It is not the server (that is `tessera-server`, which uses the same types) and it stores
 //! nothing itself: an [`Enrollment`] is turned into bytes for the caller to seal in the vault.
@@ -21,6 +22,7 @@ mod client;
 mod enroll_link;
 mod enrollment;
 mod error;
+pub mod inbox;
 pub mod jws;
 mod key;
 pub mod message;
@@ -32,6 +34,7 @@ pub use client::{Client, EventStream, ServerEvent};
 pub use enroll_link::{EnrollLink, LinkError};
 pub use enrollment::Enrollment;
 pub use error::ProtocolError;
+pub use inbox::{ApprovalSource, Followed, Inbox, TesseraServer};
 pub use key::{PublicKey, SigningKey};
 pub use push_channel::{PushChannel, PushKind};
 

@@ -2,13 +2,13 @@
 //! for a phone. Enrollments (with their device keys) are sealed in the vault.
 
 use std::io::Write;
-use std::time::Duration;
 
 use tessera_core::Vault;
 use tessera_core::vault::ApprovalServerId;
+use tessera_push::inbox::NotFound;
 use tessera_push::{
-    Answer, Approval, Client, DenyReason, EnrollLink, Enrollment, Outcome, ProtocolError,
-    ServerEvent, Status,
+    Answer, Approval, ApprovalSource, Client, DenyReason, EnrollLink, Enrollment, Followed, Inbox,
+    Outcome, ProtocolError, Status, TesseraServer,
 };
 
 use crate::failure::Failure;
@@ -100,14 +100,22 @@ fn enrollments(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Fai
         .collect()
 }
 
-fn enrolled(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Failure> {
-    let list = enrollments(vault)?;
-    if list.is_empty() {
+/// The vault's servers as one inbox; refused when there is none.
+fn inbox(vault: &Vault, client: &Client) -> Result<Inbox<ApprovalServerId>, Failure> {
+    let sources: Vec<(ApprovalServerId, Box<dyn ApprovalSource>)> = enrollments(vault)?
+        .into_iter()
+        .map(|(id, enrollment)| {
+            let source: Box<dyn ApprovalSource> =
+                Box::new(TesseraServer::new(enrollment, client.clone()));
+            (id, source)
+        })
+        .collect();
+    if sources.is_empty() {
         return Err(Failure::bad_input(
             "this vault is not enrolled with any approval server: enroll with 'tessera approvals enroll <link>'",
         ));
     }
-    Ok(list)
+    Ok(Inbox::new(sources))
 }
 
 /// Runs an approvals command.
@@ -147,40 +155,34 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::Unenroll { server } => {
             let mut vault = options.unlock()?;
-            let (_, enrollment) = enrollments(&vault)?
-                .into_iter()
-                .find(|(id, _)| *id == server)
-                .ok_or_else(|| {
-                    Failure::bad_input(format!(
-                        "there is no approval server {server}: see 'tessera approvals servers'"
-                    ))
-                })?;
-            match runtime.block_on(client.unenroll(&enrollment)) {
-                Ok(()) => {}
-                // Already forgotten by the server (revoked, or its database reset): forget it here too.
-                Err(ProtocolError::Refused { code, .. })
-                    if code == "device_revoked" || code == "unknown_device" => {}
-                Err(error) => return Err(protocol_failure(error)),
-            }
+            let inbox = inbox(&vault, &client)?;
+            let Some(source) = inbox.source(&server) else {
+                return Err(Failure::bad_input(format!(
+                    "there is no approval server {server}: see 'tessera approvals servers'"
+                )));
+            };
+            let (origin, (relying_party, _)) = (source.server().to_string(), source.account());
+            let relying_party = relying_party.to_string();
+            runtime
+                .block_on(inbox.leave(&server))
+                .map_err(protocol_failure)?;
             vault
                 .remove_approval_server(server)
                 .map_err(vault_failure)?;
-            println!(
-                "unenrolled {server}\t{}\t{}",
-                enrollment.relying_party, enrollment.server
-            );
+            println!("unenrolled {server}\t{relying_party}\t{origin}");
             Ok(())
         }
         ApprovalsCommand::List { json } => {
             let vault = options.unlock()?;
-            let mut all = Vec::new();
-            for (_, enrollment) in enrolled(&vault)? {
-                all.extend(
-                    runtime
-                        .block_on(client.pending(&enrollment))
-                        .map_err(protocol_failure)?,
-                );
+            let waiting = runtime.block_on(inbox(&vault, &client)?.pending());
+            if let Some((_, error)) = waiting.unreachable.into_iter().next() {
+                return Err(protocol_failure(error));
             }
+            let all: Vec<Approval> = waiting
+                .approvals
+                .into_iter()
+                .map(|(_, approval)| approval)
+                .collect();
             if json {
                 println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
             } else {
@@ -195,7 +197,7 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::Show { id, json } => {
             let vault = options.unlock()?;
-            let (_, approval) = runtime.block_on(find(&client, &enrolled(&vault)?, &id))?;
+            let (_, approval) = runtime.block_on(find(&inbox(&vault, &client)?, &id))?;
             if json {
                 println!(
                     "{}",
@@ -208,62 +210,60 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::Approve { id, number } => {
             let vault = options.unlock()?;
-            let list = enrolled(&vault)?;
-            let outcome = runtime.block_on(async {
-                let (enrollment, _) = find(&client, &list, &id).await?;
-                client
-                    .answer(enrollment, &id, Answer::Approve { number })
-                    .await
-                    .map_err(protocol_failure)
-            })?;
+            let outcome = runtime.block_on(answer(
+                &inbox(&vault, &client)?,
+                &id,
+                Answer::Approve { number },
+            ))?;
             report(&id, outcome)
         }
         ApprovalsCommand::Deny { id, not_me } => {
             let vault = options.unlock()?;
-            let list = enrolled(&vault)?;
             let reason = if not_me {
                 DenyReason::NotMe
             } else {
                 DenyReason::Declined
             };
-            let outcome = runtime.block_on(async {
-                let (enrollment, _) = find(&client, &list, &id).await?;
-                client
-                    .answer(enrollment, &id, Answer::Deny { reason })
-                    .await
-                    .map_err(protocol_failure)
-            })?;
+            let outcome = runtime.block_on(answer(
+                &inbox(&vault, &client)?,
+                &id,
+                Answer::Deny { reason },
+            ))?;
             report(&id, outcome)
         }
         ApprovalsCommand::Watch { json } => {
             let vault = options.unlock()?;
-            let list = enrolled(&vault)?;
+            let inbox = inbox(&vault, &client)?;
             drop(vault);
-            runtime.block_on(watch(&client, list, json))
+            runtime.block_on(watch(&inbox, json))
         }
     }
 }
 
-/// Finds the enrollment an approval belongs to, and the approval.
-async fn find<'e>(
-    client: &Client,
-    list: &'e [(ApprovalServerId, Enrollment)],
+/// Finds a sign-in by id, at whichever server has it.
+async fn find(
+    inbox: &Inbox<ApprovalServerId>,
     id: &str,
-) -> Result<(&'e Enrollment, Approval), Failure> {
-    let mut last = None;
-    for (_, enrollment) in list {
-        match client.fetch(enrollment, id).await {
-            Ok(approval) => return Ok((enrollment, approval)),
-            Err(ProtocolError::Refused { status: 404, .. }) => {}
-            Err(error) => last = Some(error),
-        }
-    }
-    Err(match last {
-        Some(error) => protocol_failure(error),
-        None => Failure::bad_input(format!(
+) -> Result<(ApprovalServerId, Approval), Failure> {
+    inbox.find(id).await.map_err(|not_found| match not_found {
+        NotFound::Unreachable(error) => protocol_failure(error),
+        NotFound::Nowhere => Failure::bad_input(format!(
             "no waiting sign-in has the id {id}: see 'tessera approvals list'"
         )),
     })
+}
+
+/// Answers a sign-in at the server that has it.
+async fn answer(
+    inbox: &Inbox<ApprovalServerId>,
+    id: &str,
+    answer: Answer,
+) -> Result<Outcome, Failure> {
+    let (server, _) = find(inbox, id).await?;
+    let source = inbox
+        .source(&server)
+        .ok_or_else(|| Failure::other("the approval server left the inbox"))?;
+    source.answer(id, answer).await.map_err(protocol_failure)
 }
 
 fn report(id: &str, outcome: Outcome) -> Result<(), Failure> {
@@ -364,53 +364,28 @@ fn default_device_name() -> String {
     }
 }
 
-/// Follows every server's event stream, fetching and printing each new approval; reconnects
-/// after a dropped connection, waiting longer each time (up to a minute).
-async fn watch(
-    client: &Client,
-    list: Vec<(ApprovalServerId, Enrollment)>,
-    json: bool,
-) -> Result<(), Failure> {
-    let (sender, mut received) = tokio::sync::mpsc::channel::<Approval>(64);
-    for (_, enrollment) in list {
-        let (client, sender) = (client.clone(), sender.clone());
-        tokio::spawn(async move {
-            let mut pause = Duration::from_secs(1);
-            loop {
-                match client.events(&enrollment).await {
-                    Ok(mut stream) => {
-                        pause = Duration::from_secs(1);
-                        while let Ok(Some(ServerEvent::Approval(id))) = stream.next().await {
-                            if let Ok(approval) = client.fetch(&enrollment, &id).await
-                                && sender.send(approval).await.is_err()
-                            {
-                                return;
-                            }
-                        }
-                    }
-                    Err(error @ ProtocolError::Refused { status: 401, .. }) => {
-                        eprintln!("tessera: {} stopped: {error}", enrollment.server);
-                        return;
-                    }
-                    Err(error) => {
-                        eprintln!("tessera: {error}; trying again in {} s", pause.as_secs())
-                    }
-                }
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(60));
-            }
-        });
-    }
-    drop(sender);
-    while let Some(approval) = received.recv().await {
-        let line = if json {
-            serde_json::to_string(&approval).unwrap_or_default()
-        } else {
-            summary(&approval)
-        };
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
+/// Follows every server's event stream, printing each new sign-in as it arrives; each server
+/// is reconnected after a dropped connection, waiting longer each time (up to a minute).
+async fn watch(inbox: &Inbox<ApprovalServerId>, json: bool) -> Result<(), Failure> {
+    let news = |_: &ApprovalServerId, event: Followed| match event {
+        Followed::Arrived(approval) => {
+            let line = if json {
+                serde_json::to_string(&approval).unwrap_or_default()
+            } else {
+                summary(&approval)
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+        Followed::Lost { error, retry_in } => {
+            eprintln!("tessera: {error}; trying again in {} s", retry_in.as_secs())
+        }
+        Followed::Reached => {}
+    };
+    for (server, error) in inbox.follow(&news).await {
+        let origin = inbox.source(&server).map_or("", |source| source.server());
+        eprintln!("tessera: {origin} stopped: {error}");
     }
     Err(Failure::other("no approval server can be reached any more"))
 }
