@@ -96,3 +96,42 @@ impl From<QrError> for AppError {
         AppError::with("picture_unreadable", error)
     }
 }
+
+impl From<tessera_push::ProtocolError> for AppError {
+    fn from(error: tessera_push::ProtocolError) -> AppError {
+        use tessera_push::ProtocolError as Protocol;
+        match error {
+            Protocol::Unreachable { server, .. } => AppError::with("server_unreachable", server),
+            Protocol::Refused { code, .. } if code == "enrollment_link_used" => {
+                AppError::new("enrollment_expired")
+            }
+            Protocol::Refused { code, .. }
+                if code == "unknown_approval" || code == "approval_closed" =>
+            {
+                AppError::new("approval_gone")
+            }
+            Protocol::Refused { code, .. }
+                if code == "device_revoked" || code == "unknown_device" =>
+            {
+                AppError::new("device_forgotten")
+            }
+            Protocol::Refused { message, .. } => AppError::with("server_refused", message),
+            Protocol::ServerKeyMismatch => AppError::new("server_key_mismatch"),
+            Protocol::Stale => AppError::new("clock_wrong"),
+            Protocol::DamagedKey => AppError::new("device_key_damaged"),
+            Protocol::NoRandomness => AppError::new("unexpected"),
+            garbled @ (Protocol::BadKey
+            | Protocol::Malformed(_)
+            | Protocol::WrongType { .. }
+            | Protocol::BadSignature
+            | Protocol::WrongAudience(_)
+            | Protocol::UnexpectedAnswer(_)) => AppError::with("server_garbled", garbled),
+        }
+    }
+}
+
+impl From<tessera_push::LinkError> for AppError {
+    fn from(error: tessera_push::LinkError) -> AppError {
+        AppError::with("enroll_link_invalid", error)
+    }
+}

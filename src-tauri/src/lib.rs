@@ -13,6 +13,7 @@
 mod account_qr;
 mod commands;
 mod error;
+mod inbox;
 mod lock_watch;
 mod platform;
 mod settings;

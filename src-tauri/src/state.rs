@@ -44,6 +44,8 @@ pub struct AppState {
     /// When the app left the screen (`None` while on screen), and when the user last typed or
     /// touched: what the lock policy decides on.
     pub presence: Mutex<Presence>,
+    /// The approval servers' side of the app: following them, links waiting to be connected.
+    pub approvals: crate::inbox::Approvals,
 }
 
 /// Shows a new recovery code to the user, given the UI's language and the code.
@@ -112,6 +114,7 @@ impl AppState {
                 hidden_since: None,
                 last_input: Instant::now(),
             }),
+            approvals: crate::inbox::Approvals::default(),
         }
     }
 
@@ -151,6 +154,7 @@ impl AppState {
                     }))
                     .unwrap_or_else(|_| VaultSlot::Closed(AppError::new("unexpected")));
                 app.state::<AppState>().put_vault(opened);
+                crate::inbox::follow(&app);
             });
         if let Err(error) = opening {
             self.put_vault(VaultSlot::Closed(AppError::with("unexpected", error)));
@@ -247,35 +251,22 @@ impl AppState {
             VaultSlot::Closed(error) => return Err(error.clone()),
             VaultSlot::Opening => return Err(AppError::new("unexpected")),
         };
-        let mut attempts = UnlockAttempts::load(&attempts_path(&path), now);
-        let wait = attempts.wait(now);
-        if wait > 0 {
-            return Err(AppError::with("wait", wait));
-        }
-        match LockedVault::open(&path)?.unlock(credential) {
-            Ok(vault) => {
-                let _ = attempts.succeeded();
-                *slot = VaultSlot::Open(vault);
-                drop(slot);
-                self.touched();
-                Ok(())
-            }
-            Err(
-                error @ (VaultError::WrongPassword
-                | VaultError::WrongRecoveryCode
-                | VaultError::NotARecoveryCode),
-            ) => {
-                attempts
-                    .failed(now)
-                    .map_err(|error| AppError::with("storage", error))?;
-                let wait = attempts.wait(now);
-                if wait > 0 {
-                    return Err(AppError::with("wrong_then_wait", wait));
-                }
-                Err(AppError::from(error))
-            }
-            Err(error) => Err(AppError::from(error)),
-        }
+        let vault = try_credential(&path, credential, now)?;
+        *slot = VaultSlot::Open(vault);
+        drop(slot);
+        self.touched();
+        self.approvals.confirmed();
+        Ok(())
+    }
+
+    /// Checks that the user is there, with a credential that would unlock the open vault (before
+    /// approving a sign-in): counted like unlocking, and the vault stays as it is.
+    pub fn confirm(&self, credential: &dyn Credential, now: i64) -> Result<(), AppError> {
+        let path = self.with_vault(|vault| Ok(vault.path().to_path_buf()))?;
+        drop(try_credential(&path, credential, now)?);
+        self.touched();
+        self.approvals.confirmed();
+        Ok(())
     }
 
     /// Locks the vault if it asks before opening (app lock on): the vault key is wiped and every
@@ -289,6 +280,7 @@ impl AppState {
         };
         *slot = VaultSlot::Locked(path);
         drop(slot);
+        self.approvals.stop();
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }
@@ -325,6 +317,37 @@ impl AppState {
                 presence.last_input = Instant::now();
             }
         }
+    }
+}
+
+/// Opens the vault at `path` with what the user offered. While a wait after wrong tries runs,
+/// nothing is tried (`wait`, with the seconds left); a wrong credential is counted.
+fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<Vault, AppError> {
+    let mut attempts = UnlockAttempts::load(&attempts_path(path), now);
+    let wait = attempts.wait(now);
+    if wait > 0 {
+        return Err(AppError::with("wait", wait));
+    }
+    match LockedVault::open(path)?.unlock(credential) {
+        Ok(vault) => {
+            let _ = attempts.succeeded();
+            Ok(vault)
+        }
+        Err(
+            error @ (VaultError::WrongPassword
+            | VaultError::WrongRecoveryCode
+            | VaultError::NotARecoveryCode),
+        ) => {
+            attempts
+                .failed(now)
+                .map_err(|error| AppError::with("storage", error))?;
+            let wait = attempts.wait(now);
+            if wait > 0 {
+                return Err(AppError::with("wrong_then_wait", wait));
+            }
+            Err(AppError::from(error))
+        }
+        Err(error) => Err(AppError::from(error)),
     }
 }
 

@@ -76,6 +76,108 @@ pub struct Preview {
     pub unusable: Vec<Unusable>,
     pub missing_parts: Vec<i32>,
     pub parts_total: i32,
+    /// An approval server's enrollment link was read: connecting to it waits for the user's yes.
+    pub connect: Option<ConnectOffer>,
+}
+
+/// An approval server the user may connect to, from its enrollment link (the link's one-time
+/// token stays in Rust).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectOffer {
+    /// What `connect_server` takes.
+    pub token: String,
+    /// The server's origin, for the user to check.
+    pub server: String,
+}
+
+/// An approval server the vault is enrolled with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerView {
+    pub id: i64,
+    pub server: String,
+    pub relying_party: String,
+    pub account: String,
+    pub device_name: String,
+    pub enrolled_at: i64,
+    /// When the app last reached it (Unix seconds), since it started.
+    pub last_reached: Option<i64>,
+}
+
+impl ServerView {
+    /// The view of an enrollment (never its keys).
+    pub fn new(id: i64, enrollment: &tessera_push::Enrollment, last_reached: Option<i64>) -> Self {
+        ServerView {
+            id,
+            server: enrollment.server.clone(),
+            relying_party: enrollment.relying_party.clone(),
+            account: enrollment.account.clone(),
+            device_name: enrollment.device_name.clone(),
+            enrolled_at: enrollment.enrolled_at,
+            last_reached,
+        }
+    }
+}
+
+/// A sign-in waiting for the user's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalView {
+    pub server_id: i64,
+    pub id: String,
+    pub server: String,
+    pub relying_party: String,
+    pub account: String,
+    pub site: String,
+    pub application: Option<String>,
+    pub browser: Option<String>,
+    pub place: Option<String>,
+    pub ip: Option<String>,
+    /// When the sign-in was asked for, as the site tells (Unix seconds).
+    pub time: i64,
+    /// `typed` (the user types the number the site shows) or `choose` (one of three).
+    pub mode: &'static str,
+    pub choices: Option<Vec<u8>>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl ApprovalView {
+    /// The view of a sign-in from the server `server_id` at `server`.
+    pub fn new(server_id: i64, server: &str, approval: &tessera_push::Approval) -> ApprovalView {
+        let context = &approval.context;
+        ApprovalView {
+            server_id,
+            id: approval.id.clone(),
+            server: server.to_string(),
+            relying_party: approval.relying_party.clone(),
+            account: approval.account.clone(),
+            site: context.site.clone(),
+            application: context.application.clone(),
+            browser: context.browser.clone(),
+            place: context.place.clone(),
+            ip: context.ip.clone(),
+            time: context.time,
+            mode: match approval.mode {
+                tessera_push::NumberMode::Typed => "typed",
+                tessera_push::NumberMode::Choose => "choose",
+            },
+            choices: approval.choices.map(|choices| choices.to_vec()),
+            created_at: approval.created_at,
+            expires_at: approval.expires_at,
+        }
+    }
+}
+
+/// The sign-ins waiting, and the servers that could not be asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingView {
+    /// Oldest first.
+    pub approvals: Vec<ApprovalView>,
+    /// The origins of the servers that could not be reached.
+    pub unreachable: Vec<String>,
 }
 
 /// One account an import would add.

@@ -87,6 +87,21 @@ impl Enrollment {
     }
 }
 
+/// The name a device gives itself when the user gives none: `program` on the computer's host name
+/// where there is one (`tessera on laptop`), else `program` alone (a phone has no host name).
+pub fn default_device_name(program: &str) -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty());
+    match host {
+        Some(host) => format!("{program} on {host}"),
+        None => program.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -83,6 +84,20 @@ impl<K: Clone + PartialEq + Send + Sync> Inbox<K> {
     /// An inbox over these sources.
     pub fn new(sources: Vec<(K, Box<dyn ApprovalSource>)>) -> Inbox<K> {
         Inbox { sources }
+    }
+
+    /// The Tessera approval servers of these enrollments, all reached with `client`.
+    pub fn of_tessera_servers(enrollments: Vec<(K, Enrollment)>, client: &Client) -> Inbox<K> {
+        Inbox::new(
+            enrollments
+                .into_iter()
+                .map(|(key, enrollment)| {
+                    let source: Box<dyn ApprovalSource> =
+                        Box::new(TesseraServer::new(enrollment, client.clone()));
+                    (key, source)
+                })
+                .collect(),
+        )
     }
 
     /// Whether there is no source at all.
@@ -226,6 +241,29 @@ impl TesseraServer {
     }
 }
 
+/// The sign-ins already told while following one source, the newest [`REMEMBERED`].
+#[derive(Default)]
+struct Announced {
+    ids: std::collections::VecDeque<String>,
+}
+
+/// How many sign-ins a follower remembers having told: far more than are ever pending at once.
+const REMEMBERED: usize = 256;
+
+impl Announced {
+    /// Whether `id` is told for the first time (and remembers it).
+    fn first_time(&mut self, id: &str) -> bool {
+        if self.ids.iter().any(|told| told == id) {
+            return false;
+        }
+        if self.ids.len() == REMEMBERED {
+            self.ids.pop_front();
+        }
+        self.ids.push_back(id.to_string());
+        true
+    }
+}
+
 /// Whether following a server after this error would only be refused again.
 fn ends_following(error: &ProtocolError) -> bool {
     matches!(
@@ -266,11 +304,23 @@ impl ApprovalSource for TesseraServer {
     fn follow<'a>(&'a self, news: &'a (dyn Fn(Followed) + Sync)) -> Reply<'a, ()> {
         Box::pin(async move {
             let mut wait = FIRST_WAIT;
+            // A server sends what is pending each time the stream opens: a sign-in told once is
+            // not told again after a reconnect.
+            let told_before = Mutex::new(Announced::default());
             loop {
                 let reached = AtomicBool::new(false);
                 let told = |event: Followed| {
-                    if matches!(event, Followed::Reached) {
-                        reached.store(true, Ordering::Relaxed);
+                    match &event {
+                        Followed::Reached => reached.store(true, Ordering::Relaxed),
+                        Followed::Arrived(approval) => {
+                            let first_time = told_before
+                                .lock()
+                                .is_ok_and(|mut told| told.first_time(&approval.id));
+                            if !first_time {
+                                return;
+                            }
+                        }
+                        Followed::Lost { .. } => {}
                     }
                     news(event);
                 };
@@ -295,6 +345,18 @@ impl ApprovalSource for TesseraServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_is_told_once_and_the_memory_stays_bounded() {
+        let mut told = Announced::default();
+        assert!(told.first_time("a"));
+        assert!(!told.first_time("a"));
+        for index in 0..REMEMBERED {
+            assert!(told.first_time(&index.to_string()));
+        }
+        assert_eq!(told.ids.len(), REMEMBERED);
+        assert!(told.first_time("a"), "the oldest is forgotten first");
+    }
 
     #[test]
     fn following_stops_only_when_the_server_will_refuse_again() {

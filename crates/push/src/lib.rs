@@ -32,7 +32,7 @@ pub mod wire;
 pub use approval::{Answer, Approval, Context, DenyReason, NumberMode, Outcome, Status};
 pub use client::{Client, EventStream, ServerEvent};
 pub use enroll_link::{EnrollLink, LinkError};
-pub use enrollment::Enrollment;
+pub use enrollment::{Enrollment, default_device_name};
 pub use error::ProtocolError;
 pub use inbox::{ApprovalSource, Followed, Inbox, TesseraServer};
 pub use key::{PublicKey, SigningKey};

@@ -10,7 +10,7 @@ use tessera_core::{Account, Scanned, read_scanned};
 
 use crate::error::AppError;
 use crate::state::{AppState, PendingImport};
-use crate::views::{Preview, PreviewAccount, Unusable};
+use crate::views::{ConnectOffer, Preview, PreviewAccount, Unusable};
 
 /// Reads a pasted or typed link.
 #[tauri::command]
@@ -28,10 +28,12 @@ pub fn preview_clipboard<R: Runtime>(
         return Ok(None);
     };
     let text = text.trim();
-    let is_link = ["otpauth://", "otpauth-migration://"].iter().any(|scheme| {
-        text.get(..scheme.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-    });
+    let is_link = ["otpauth://", "otpauth-migration://", ENROLL_SCHEME]
+        .iter()
+        .any(|scheme| {
+            text.get(..scheme.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        });
     if !is_link {
         return Ok(None);
     }
@@ -111,12 +113,40 @@ pub fn confirm_import(
     state.with_vault(|vault| Ok(vault.add_all(accounts, duplicates)?))
 }
 
+/// How an approval server's enrollment link starts.
+const ENROLL_SCHEME: &str = "tessera://enroll";
+
+fn is_enroll_link(text: &str) -> bool {
+    text.trim()
+        .get(..ENROLL_SCHEME.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(ENROLL_SCHEME))
+}
+
 /// Reads payloads into one preview, gathering the parts of an export with those scanned before.
+/// An approval server's enrollment link among them becomes an offer to connect, kept in Rust
+/// until the user says yes (the same scan serves both, so the user need not know which is which).
 fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError> {
     let mut accounts: Vec<Account> = Vec::new();
     let mut warnings = Vec::new();
     let mut parts = Vec::new();
+    let mut connect = None;
     for payload in payloads {
+        if is_enroll_link(&payload) {
+            let link = tessera_push::EnrollLink::parse(payload.trim())?;
+            let token = new_token()?;
+            let offer = ConnectOffer {
+                token: token.clone(),
+                server: link.server.clone(),
+            };
+            state
+                .approvals
+                .offers
+                .lock()
+                .map_err(|_| AppError::new("unexpected"))?
+                .insert(token, link);
+            connect = Some(offer);
+            continue;
+        }
         match read_scanned(&payload)? {
             Scanned::Account(parsed) => {
                 warnings.extend(parsed.warnings.iter().map(ToString::to_string));
@@ -172,6 +202,7 @@ fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError>
         unusable,
         missing_parts,
         parts_total,
+        connect,
     })
 }
 

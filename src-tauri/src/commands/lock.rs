@@ -36,7 +36,7 @@ pub fn lock_status<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<LockView, AppError> {
-    let now = now();
+    let now = super::now_seconds();
     let wait_seconds = state.attempts(now)?.wait(now);
     let biometric_available = platform::biometric_available(&app);
     let (locked, kinds) = match state.standing()? {
@@ -63,14 +63,25 @@ fn kinds(slots: &[tessera_core::vault::Slot]) -> Vec<SlotKind> {
 
 /// Unlocks with the password (Argon2id takes about half a second: not on the main thread).
 #[tauri::command(async)]
-pub fn unlock_with_password(state: State<'_, AppState>, password: String) -> Result<(), AppError> {
-    state.unlock(&Password(&password), now())
+pub fn unlock_with_password<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: String,
+) -> Result<(), AppError> {
+    unlocked(
+        &app,
+        state.unlock(&Password(&password), super::now_seconds()),
+    )
 }
 
 /// Unlocks with the recovery code, as typed.
 #[tauri::command(async)]
-pub fn unlock_with_recovery_code(state: State<'_, AppState>, code: String) -> Result<(), AppError> {
-    state.unlock(&Recovery(&code), now())
+pub fn unlock_with_recovery_code<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<(), AppError> {
+    unlocked(&app, state.unlock(&Recovery(&code), super::now_seconds()))
 }
 
 /// Unlocks with a biometric check, where the platform has one.
@@ -80,7 +91,21 @@ pub fn unlock_with_biometrics<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), AppError> {
     let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
-    state.unlock(&Biometric(keys.as_ref()), now())
+    unlocked(
+        &app,
+        state.unlock(&Biometric(keys.as_ref()), super::now_seconds()),
+    )
+}
+
+/// Once unlocked, the approval servers are followed again.
+fn unlocked<R: Runtime>(
+    app: &AppHandle<R>,
+    unlocking: Result<(), AppError>,
+) -> Result<(), AppError> {
+    if unlocking.is_ok() {
+        crate::inbox::follow(app);
+    }
+    unlocking
 }
 
 /// Locks now (app lock on only: without it the vault would open again without asking).
@@ -195,8 +220,4 @@ pub fn app_shown(state: State<'_, AppState>, visible: bool) {
 #[tauri::command]
 pub fn user_input(state: State<'_, AppState>) {
     state.touched();
-}
-
-fn now() -> i64 {
-    i64::try_from(super::now()).unwrap_or(i64::MAX)
 }

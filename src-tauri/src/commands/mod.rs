@@ -1,6 +1,7 @@
 //! The commands the web UI may call: thin layers over tessera-core, one file per screen's needs.
 
 mod accounts;
+mod approvals;
 mod codes;
 mod diagnostics;
 mod import;
@@ -39,6 +40,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::screen_protection_works,
         settings::about,
         diagnostics::started_at,
+        approvals::connect_server,
+        approvals::list_servers,
+        approvals::disconnect_server,
+        approvals::pending_approvals,
+        approvals::answer_approval,
+        approvals::confirm_presence,
     ]
 }
 
@@ -48,4 +55,9 @@ pub(crate) fn now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
         .unwrap_or(0)
+}
+
+/// Seconds since the Unix epoch, as the vault and the approval protocol count them.
+pub(crate) fn now_seconds() -> i64 {
+    i64::try_from(now()).unwrap_or(i64::MAX)
 }

@@ -134,6 +134,13 @@ impl App {
         self.app.state::<AppState>()
     }
 
+    /// Checks that no response so far carried `secret`.
+    pub fn assert_never_answered(&self, secret: &str) {
+        for response in &self.responses {
+            assert!(!response.contains(secret), "a secret in {response}");
+        }
+    }
+
     pub fn ok(&mut self, command: &str, args: Value) -> Value {
         self.call(command, args)
             .unwrap_or_else(|error| panic!("{command}: {error}"))

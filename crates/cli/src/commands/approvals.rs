@@ -7,8 +7,8 @@ use tessera_core::Vault;
 use tessera_core::vault::ApprovalServerId;
 use tessera_push::inbox::NotFound;
 use tessera_push::{
-    Answer, Approval, ApprovalSource, Client, DenyReason, EnrollLink, Enrollment, Followed, Inbox,
-    Outcome, ProtocolError, Status, TesseraServer,
+    Answer, Approval, Client, DenyReason, EnrollLink, Enrollment, Followed, Inbox, Outcome,
+    ProtocolError, Status,
 };
 
 use crate::failure::Failure;
@@ -102,20 +102,13 @@ fn enrollments(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Fai
 
 /// The vault's servers as one inbox; refused when there is none.
 fn inbox(vault: &Vault, client: &Client) -> Result<Inbox<ApprovalServerId>, Failure> {
-    let sources: Vec<(ApprovalServerId, Box<dyn ApprovalSource>)> = enrollments(vault)?
-        .into_iter()
-        .map(|(id, enrollment)| {
-            let source: Box<dyn ApprovalSource> =
-                Box::new(TesseraServer::new(enrollment, client.clone()));
-            (id, source)
-        })
-        .collect();
-    if sources.is_empty() {
+    let inbox = Inbox::of_tessera_servers(enrollments(vault)?, client);
+    if inbox.is_empty() {
         return Err(Failure::bad_input(
             "this vault is not enrolled with any approval server: enroll with 'tessera approvals enroll <link>'",
         ));
     }
-    Ok(Inbox::new(sources))
+    Ok(inbox)
 }
 
 /// Runs an approvals command.
@@ -127,7 +120,7 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
             let text = crate::input::link(&link)?;
             let link = EnrollLink::parse(&text).map_err(Failure::bad_input)?;
             let mut vault = options.unlock()?;
-            let name = name.unwrap_or_else(default_device_name);
+            let name = name.unwrap_or_else(|| tessera_push::default_device_name("tessera"));
             let enrollment = runtime
                 .block_on(client.enroll(&link, &name, None))
                 .map_err(protocol_failure)?;
@@ -349,19 +342,6 @@ fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs() as i64)
-}
-
-fn default_device_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty());
-    match host {
-        Some(host) => format!("tessera on {host}"),
-        None => "tessera command line".into(),
-    }
 }
 
 /// Follows every server's event stream, printing each new sign-in as it arrives; each server

@@ -9,4 +9,4 @@ mod attempts;
 mod policy;
 
 pub use attempts::{FREE_TRIES, UnlockAttempts};
-pub use policy::{DESKTOP_IDLE, Grace, LockPolicy};
+pub use policy::{DESKTOP_IDLE, Grace, LockPolicy, approving_asks};

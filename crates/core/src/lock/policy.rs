@@ -77,6 +77,20 @@ impl LockPolicy {
     }
 }
 
+/// Whether approving a sign-in must ask for the user (biometrics or the password) first: with app
+/// lock on, unless the user unlocked or confirmed within the grace period (`confirmed_at`). With
+/// app lock off the vault opens without asking, so asking here would protect nothing.
+pub fn approving_asks(
+    grace: Grace,
+    app_lock: bool,
+    confirmed_at: Option<Instant>,
+    now: Instant,
+) -> bool {
+    app_lock
+        && confirmed_at
+            .is_none_or(|confirmed| now.saturating_duration_since(confirmed) >= grace.duration())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +117,37 @@ mod tests {
         assert!(half_minute.due(Some(left), left, left + Duration::from_secs(30)));
         assert!(policy(Grace::Immediately).due(Some(left), left, left));
         assert!(!policy(Grace::FiveMinutes).due(Some(left), left, left + Duration::from_secs(299)));
+    }
+
+    #[test]
+    fn approving_asks_with_app_lock_on_once_the_grace_period_is_over() {
+        let unlocked = Instant::now();
+        let later = |seconds| unlocked + Duration::from_secs(seconds);
+        assert!(!approving_asks(
+            Grace::OneMinute,
+            true,
+            Some(unlocked),
+            later(59)
+        ));
+        assert!(approving_asks(
+            Grace::OneMinute,
+            true,
+            Some(unlocked),
+            later(60)
+        ));
+        assert!(approving_asks(
+            Grace::Immediately,
+            true,
+            Some(unlocked),
+            unlocked
+        ));
+        assert!(approving_asks(Grace::FiveMinutes, true, None, unlocked));
+        assert!(!approving_asks(
+            Grace::Immediately,
+            false,
+            None,
+            later(3600)
+        ));
     }
 
     #[test]

@@ -1,0 +1,235 @@
+//! Sign-in approvals: connecting to an approval server from its enrollment link, the servers in
+//! Settings, the sign-ins waiting, and answering them. Thin over `tessera_push::Inbox`; the
+//! device keys stay sealed in the vault and never reach the page.
+
+use serde::Deserialize;
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tessera_core::lock::approving_asks;
+use tessera_core::vault::{ApprovalServerId, Biometric, Password};
+use tessera_push::{Answer, DenyReason, Status};
+
+use crate::error::AppError;
+use crate::inbox::{self, CHANGED_EVENT};
+use crate::platform;
+use crate::state::AppState;
+use crate::views::{ApprovalView, PendingView, ServerView};
+
+/// Connects to the approval server of an enrollment link the user was shown (`token` from its
+/// preview): the server learns this device's new key, and the vault keeps the enrollment.
+#[tauri::command]
+pub async fn connect_server<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    token: String,
+    device_name: Option<String>,
+) -> Result<ServerView, AppError> {
+    let link = state
+        .approvals
+        .offers
+        .lock()
+        .map_err(|_| AppError::new("unexpected"))?
+        .remove(&token)
+        .ok_or(AppError::new("not_found"))?;
+    let name = device_name
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| tessera_push::default_device_name("Tessera"));
+    let client = state.approvals.client.clone();
+    let enrollment = client.enroll(&link, &name, None).await?;
+    let known = inbox::enrollments(&state)?;
+    if known.iter().any(|(_, other)| {
+        other.server == enrollment.server
+            && other.relying_party == enrollment.relying_party
+            && other.account == enrollment.account
+    }) {
+        // The server would now count two devices for one: it forgets the new one again.
+        let _ = client.unenroll(&enrollment).await;
+        return Err(AppError::with("already_connected", enrollment.server));
+    }
+    let id = state.with_vault(|vault| Ok(vault.add_approval_server(&enrollment.to_bytes())?))?;
+    state.approvals.reached(id);
+    inbox::follow(&app);
+    let _ = app.emit(CHANGED_EVENT, ());
+    Ok(ServerView::new(id, &enrollment, Some(super::now_seconds())))
+}
+
+/// The servers the vault is enrolled with, oldest first.
+#[tauri::command]
+pub fn list_servers(state: State<'_, AppState>) -> Result<Vec<ServerView>, AppError> {
+    let reached = state
+        .approvals
+        .last_reached
+        .lock()
+        .map_err(|_| AppError::new("unexpected"))?
+        .clone();
+    Ok(inbox::enrollments(&state)?
+        .iter()
+        .map(|(id, enrollment)| ServerView::new(*id, enrollment, reached.get(id).copied()))
+        .collect())
+}
+
+/// Leaves a server: it forgets this device (one that already did counts as done), then the vault
+/// forgets the server. When the server cannot be reached, nothing changes.
+#[tauri::command]
+pub async fn disconnect_server<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: ApprovalServerId,
+) -> Result<(), AppError> {
+    let inbox = inbox::inbox(&state)?;
+    if inbox.source(&id).is_none() {
+        return Err(AppError::new("not_found"));
+    }
+    inbox.leave(&id).await?;
+    state.with_vault(|vault| Ok(vault.remove_approval_server(id)?))?;
+    if let Ok(mut reached) = state.approvals.last_reached.lock() {
+        reached.remove(&id);
+    }
+    inbox::follow(&app);
+    let _ = app.emit(CHANGED_EVENT, ());
+    Ok(())
+}
+
+/// The sign-ins waiting at every server, oldest first, and the servers that could not be asked.
+#[tauri::command]
+pub async fn pending_approvals(state: State<'_, AppState>) -> Result<PendingView, AppError> {
+    let inbox = inbox::inbox(&state)?;
+    let waiting = inbox.pending().await;
+    let origin = |id: &ApprovalServerId| {
+        inbox
+            .source(id)
+            .map(|source| source.server().to_string())
+            .unwrap_or_default()
+    };
+    for (id, _) in inbox.sources() {
+        if !waiting.unreachable.iter().any(|(failed, _)| failed == id) {
+            state.approvals.reached(*id);
+        }
+    }
+    Ok(PendingView {
+        approvals: waiting
+            .approvals
+            .iter()
+            .map(|(id, approval)| ApprovalView::new(*id, &origin(id), approval))
+            .collect(),
+        unreachable: waiting
+            .unreachable
+            .iter()
+            .map(|(id, _)| origin(id))
+            .collect(),
+    })
+}
+
+/// What the user answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UserAnswer {
+    /// Approve, with the number.
+    Approve,
+    /// Deny.
+    Deny,
+    /// "This wasn't me": deny, tell the site, pause approvals for the account.
+    NotMe,
+}
+
+/// What came of an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AnswerOutcome {
+    /// The sign-in goes ahead.
+    Approved,
+    /// Denied, as asked.
+    Denied,
+    /// The number did not match: refused for good.
+    WrongNumber,
+    /// Denied and reported.
+    NotMe,
+    /// It was no longer waiting (answered, expired or superseded meanwhile).
+    Gone,
+}
+
+/// Answers a sign-in. Approving, and reporting one as not the user's, ask for the user first
+/// (`unlock_needed`) with app lock on, once the grace period since the last unlock is over.
+#[tauri::command]
+pub async fn answer_approval<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    server_id: ApprovalServerId,
+    id: String,
+    answer: UserAnswer,
+    number: Option<u8>,
+) -> Result<AnswerOutcome, AppError> {
+    let answer = match answer {
+        UserAnswer::Approve => Answer::Approve {
+            number: number.ok_or(AppError::new("number_needed"))?,
+        },
+        UserAnswer::Deny => Answer::Deny {
+            reason: DenyReason::Declined,
+        },
+        UserAnswer::NotMe => Answer::Deny {
+            reason: DenyReason::NotMe,
+        },
+    };
+    let asks_for_user = !matches!(
+        answer,
+        Answer::Deny {
+            reason: DenyReason::Declined
+        }
+    );
+    if asks_for_user && needs_the_user(&state)? {
+        return Err(AppError::new("unlock_needed"));
+    }
+    let inbox = inbox::inbox(&state)?;
+    let source = inbox.source(&server_id).ok_or(AppError::new("not_found"))?;
+    let outcome = source.answer(&id, answer).await;
+    let _ = app.emit(CHANGED_EVENT, ());
+    let outcome = match outcome {
+        Err(error) => match AppError::from(error) {
+            gone if gone.code == "approval_gone" => return Ok(AnswerOutcome::Gone),
+            error => return Err(error),
+        },
+        Ok(outcome) => outcome,
+    };
+    state.approvals.reached(server_id);
+    Ok(match (outcome.status, outcome.reason) {
+        (Status::Approved, _) => AnswerOutcome::Approved,
+        (Status::Denied, Some(DenyReason::WrongNumber)) => AnswerOutcome::WrongNumber,
+        (Status::Denied, Some(DenyReason::NotMe)) => AnswerOutcome::NotMe,
+        (Status::Denied, _) => AnswerOutcome::Denied,
+        (Status::Pending | Status::Expired | Status::Superseded, _) => AnswerOutcome::Gone,
+    })
+}
+
+/// Whether the user must prove to be there before approving.
+fn needs_the_user(state: &AppState) -> Result<bool, AppError> {
+    let app_lock = state.with_vault(|vault| Ok(!vault.opens_without_asking()?))?;
+    let confirmed_at = *state
+        .approvals
+        .confirmed_at
+        .lock()
+        .map_err(|_| AppError::new("unexpected"))?;
+    Ok(approving_asks(
+        state.settings().grace(),
+        app_lock,
+        confirmed_at,
+        std::time::Instant::now(),
+    ))
+}
+
+/// The user proves to be there before approving: with the password, or (none given) a biometric
+/// check where the platform has one. Counted like unlocking.
+#[tauri::command(async)]
+pub fn confirm_presence<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    let now = super::now_seconds();
+    match password {
+        Some(password) => state.confirm(&Password(&password), now),
+        None => {
+            let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
+            state.confirm(&Biometric(keys.as_ref()), now)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The app's side of sign-in approvals: the servers the vault is enrolled with, as one inbox
+//! (`tessera_push::Inbox`), followed while the vault is open so that a sign-in reaches the page
+//! the moment it is asked for; the enrollment links waiting for the user's yes; when each server
+//! was last reached; and when the user last proved to be there (approving asks again after the
+//! grace period, with app lock on).
+//!
+//! Following runs as one task on Tauri's async runtime. It is started when the vault opens or is
+//! unlocked and whenever the servers change, and stopped when the vault locks: a locked vault
+//! keeps no device key in memory, so nothing can be followed or answered.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tessera_core::vault::ApprovalServerId;
+use tessera_push::{Client, EnrollLink, Enrollment, Followed, Inbox};
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::ApprovalView;
+
+/// The event the page hears when a sign-in arrives (its payload an [`ApprovalView`]).
+pub const ARRIVED_EVENT: &str = "approval_arrived";
+/// The event the page hears when what is pending may have changed (a server was reached again,
+/// or one was added or removed): it asks for the pending sign-ins again.
+pub const CHANGED_EVENT: &str = "approvals_changed";
+
+/// What the app keeps of approvals besides the vault.
+pub struct Approvals {
+    /// Reaches the servers.
+    pub client: Client,
+    /// Enrollment links read from a picture, the clipboard or a paste, by preview token.
+    pub offers: Mutex<HashMap<String, EnrollLink>>,
+    /// When each server last answered (Unix seconds), since the app started.
+    pub last_reached: Mutex<HashMap<ApprovalServerId, i64>>,
+    /// When the user last unlocked the vault or confirmed being there.
+    pub confirmed_at: Mutex<Option<Instant>>,
+    following: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+impl Default for Approvals {
+    fn default() -> Approvals {
+        Approvals {
+            client: Client::new(),
+            offers: Mutex::default(),
+            last_reached: Mutex::default(),
+            confirmed_at: Mutex::default(),
+            following: Mutex::default(),
+        }
+    }
+}
+
+impl Approvals {
+    /// The server answered just now.
+    pub fn reached(&self, server: ApprovalServerId) {
+        if let Ok(mut reached) = self.last_reached.lock() {
+            reached.insert(server, crate::commands::now_seconds());
+        }
+    }
+
+    /// The user unlocked the vault or confirmed being there just now.
+    pub fn confirmed(&self) {
+        if let Ok(mut confirmed) = self.confirmed_at.lock() {
+            *confirmed = Some(Instant::now());
+        }
+    }
+
+    /// Stops following the servers, and forgets the enrollment links waiting (the vault locked).
+    pub fn stop(&self) {
+        if let Ok(mut following) = self.following.lock()
+            && let Some(task) = following.take()
+        {
+            task.abort();
+        }
+        if let Ok(mut offers) = self.offers.lock() {
+            offers.clear();
+        }
+    }
+
+    fn replace_following(&self, task: Option<tauri::async_runtime::JoinHandle<()>>) {
+        if let Ok(mut following) = self.following.lock() {
+            if let Some(old) = following.take() {
+                old.abort();
+            }
+            *following = task;
+        }
+    }
+}
+
+/// The vault's enrollments, read out of the open vault.
+pub fn enrollments(state: &AppState) -> Result<Vec<(ApprovalServerId, Enrollment)>, AppError> {
+    let stored = state.with_vault(|vault| Ok(vault.approval_servers()?))?;
+    stored
+        .into_iter()
+        .map(|(id, bytes)| Ok((id, Enrollment::from_bytes(&bytes)?)))
+        .collect()
+}
+
+/// The vault's servers as one inbox.
+pub fn inbox(state: &AppState) -> Result<Inbox<ApprovalServerId>, AppError> {
+    Ok(Inbox::of_tessera_servers(
+        enrollments(state)?,
+        &state.approvals.client,
+    ))
+}
+
+/// (Re)starts following every server of the open vault; does nothing while it is locked or has no
+/// server. Each sign-in that arrives is sent to the page; each time a server is reached again the
+/// page is told to ask for what is pending, which covers what arrived while the stream was down.
+pub fn follow<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let inbox = match inbox(&state) {
+        Ok(inbox) if !inbox.is_empty() => inbox,
+        _ => return state.approvals.replace_following(None),
+    };
+    let origins: HashMap<ApprovalServerId, String> = inbox
+        .sources()
+        .map(|(id, source)| (*id, source.server().to_string()))
+        .collect();
+    let app = app.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let news = |server: &ApprovalServerId, event: Followed| {
+            let state = app.state::<AppState>();
+            match event {
+                Followed::Reached => {
+                    state.approvals.reached(*server);
+                    let _ = app.emit(CHANGED_EVENT, ());
+                }
+                Followed::Arrived(approval) => {
+                    state.approvals.reached(*server);
+                    let origin = origins.get(server).map_or("", String::as_str);
+                    let view = ApprovalView::new(*server, origin, &approval);
+                    let _ = app.emit(ARRIVED_EVENT, view);
+                }
+                Followed::Lost { .. } => {}
+            }
+        };
+        // Each server follows until it says this device may not follow any more.
+        let _ended = inbox.follow(&news).await;
+    });
+    state.approvals.replace_following(Some(task));
+}
