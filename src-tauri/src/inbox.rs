@@ -122,22 +122,36 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     let task = tauri::async_runtime::spawn(async move {
         let news = |server: &ApprovalServerId, event: Followed| {
             let state = app.state::<AppState>();
+            let origin = origins.get(server).map_or("", String::as_str);
             match event {
                 Followed::Reached => {
                     state.approvals.reached(*server);
+                    state.activity.record(&format!("following {origin}"));
                     let _ = app.emit(CHANGED_EVENT, ());
                 }
                 Followed::Arrived(approval) => {
                     state.approvals.reached(*server);
-                    let origin = origins.get(server).map_or("", String::as_str);
+                    state
+                        .activity
+                        .record(&format!("a sign-in arrived from {origin}"));
                     let view = ApprovalView::new(*server, origin, &approval);
                     let _ = app.emit(ARRIVED_EVENT, view);
                 }
-                Followed::Lost { .. } => {}
+                Followed::Lost { error, retry_in } => state.activity.record(&format!(
+                    "lost {origin} ({}), trying again in {} s",
+                    AppError::from(error).code,
+                    retry_in.as_secs()
+                )),
             }
         };
         // Each server follows until it says this device may not follow any more.
-        let _ended = inbox.follow(&news).await;
+        for (server, error) in inbox.follow(&news).await {
+            let origin = origins.get(&server).map_or("", String::as_str);
+            let code = AppError::from(error).code;
+            app.state::<AppState>()
+                .activity
+                .record(&format!("stopped following {origin} ({code})"));
+        }
     });
     state.approvals.replace_following(Some(task));
 }

@@ -11,6 +11,7 @@
 #![cfg_attr(target_os = "ios", allow(missing_docs))]
 
 mod account_qr;
+mod activity;
 mod commands;
 mod error;
 mod inbox;

@@ -46,6 +46,8 @@ pub struct AppState {
     pub presence: Mutex<Presence>,
     /// The approval servers' side of the app: following them, links waiting to be connected.
     pub approvals: crate::inbox::Approvals,
+    /// The app's own log of what it did, for the user to look at or export.
+    pub activity: crate::activity::ActivityLog,
 }
 
 /// Shows a new recovery code to the user, given the UI's language and the code.
@@ -115,6 +117,7 @@ impl AppState {
                 last_input: Instant::now(),
             }),
             approvals: crate::inbox::Approvals::default(),
+            activity: crate::activity::ActivityLog::default(),
         }
     }
 
@@ -138,6 +141,10 @@ impl AppState {
         if let Ok(folder) = app.path().app_config_dir() {
             self.set_settings_path(folder.join("settings.json"));
         }
+        if let Some(folder) = &data {
+            self.activity.set_path(folder.join("activity.log"));
+        }
+        self.activity.record("app started");
         if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
             self.set_pick_file(PathBuf::from(picture));
         }
@@ -256,6 +263,7 @@ impl AppState {
         drop(slot);
         self.touched();
         self.approvals.confirmed();
+        self.activity.record("vault unlocked");
         Ok(())
     }
 
@@ -281,6 +289,7 @@ impl AppState {
         *slot = VaultSlot::Locked(path);
         drop(slot);
         self.approvals.stop();
+        self.activity.record("vault locked");
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }

@@ -203,6 +203,7 @@ fn the_app_connects_sees_sign_ins_arrive_answers_them_and_leaves() {
     );
 
     // The right number approves.
+    let first_number = number;
     let number = server.sign_in("alice");
     let approval = next(&arrived);
     let approve =
@@ -239,6 +240,37 @@ fn the_app_connects_sees_sign_ins_arrive_answers_them_and_leaves() {
         "the server forgot the device too"
     );
     app.assert_never_answered(&the_link_token(&link));
+
+    // The activity log tells what happened, and nothing a user would keep to themselves.
+    let log = app.ok("activity_log", json!({}));
+    let log = log.as_str().unwrap();
+    for line in [
+        format!("connected to {}", server.base),
+        format!("a sign-in arrived from {}", server.base),
+        "a sign-in was answered: refused, the number did not match".into(),
+        "a sign-in was answered: approved".into(),
+        "a sign-in was answered: denied and reported".into(),
+        format!("disconnected from {}", server.base),
+    ] {
+        assert!(log.contains(&line), "{line:?} is not in the log:\n{log}");
+    }
+    assert!(
+        !log.contains("alice") && !log.contains("test phone"),
+        "{log}"
+    );
+    assert!(!log.contains(&the_link_token(&link)), "{log}");
+    for line in log.lines() {
+        let after_time = &line[line.find("Z ").unwrap() + 2..];
+        let numbers: Vec<&str> = after_time
+            .split(|character: char| !character.is_ascii_digit())
+            .collect();
+        for shown in [first_number, number] {
+            assert!(
+                !numbers.contains(&shown.to_string().as_str()),
+                "a number in {line}"
+            );
+        }
+    }
 }
 
 #[test]

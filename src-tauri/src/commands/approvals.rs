@@ -23,6 +23,22 @@ pub async fn connect_server<R: Runtime>(
     token: String,
     device_name: Option<String>,
 ) -> Result<ServerView, AppError> {
+    let connected = connect(&app, &state, token, device_name).await;
+    match &connected {
+        Ok(server) => state
+            .activity
+            .record(&format!("connected to {}", server.server)),
+        Err(error) => noted_failure(&state, "connecting", error),
+    }
+    connected
+}
+
+async fn connect<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    token: String,
+    device_name: Option<String>,
+) -> Result<ServerView, AppError> {
     let link = state
         .approvals
         .offers
@@ -36,7 +52,7 @@ pub async fn connect_server<R: Runtime>(
         .unwrap_or_else(|| tessera_push::default_device_name("Tessera"));
     let client = state.approvals.client.clone();
     let enrollment = client.enroll(&link, &name, None).await?;
-    let known = inbox::enrollments(&state)?;
+    let known = inbox::enrollments(state)?;
     if known.iter().any(|(_, other)| {
         other.server == enrollment.server
             && other.relying_party == enrollment.relying_party
@@ -48,7 +64,7 @@ pub async fn connect_server<R: Runtime>(
     }
     let id = state.with_vault(|vault| Ok(vault.add_approval_server(&enrollment.to_bytes())?))?;
     state.approvals.reached(id);
-    inbox::follow(&app);
+    inbox::follow(app);
     let _ = app.emit(CHANGED_EVENT, ());
     Ok(ServerView::new(id, &enrollment, Some(super::now_seconds())))
 }
@@ -80,8 +96,16 @@ pub async fn disconnect_server<R: Runtime>(
     if inbox.source(&id).is_none() {
         return Err(AppError::new("not_found"));
     }
-    inbox.leave(&id).await?;
+    let origin = inbox.source(&id).map(|source| source.server().to_string());
+    if let Err(error) = inbox.leave(&id).await {
+        let error = AppError::from(error);
+        noted_failure(&state, "disconnecting", &error);
+        return Err(error);
+    }
     state.with_vault(|vault| Ok(vault.remove_approval_server(id)?))?;
+    state
+        .activity
+        .record(&format!("disconnected from {}", origin.unwrap_or_default()));
     if let Ok(mut reached) = state.approvals.last_reached.lock() {
         reached.remove(&id);
     }
@@ -185,19 +209,84 @@ pub async fn answer_approval<R: Runtime>(
     let _ = app.emit(CHANGED_EVENT, ());
     let outcome = match outcome {
         Err(error) => match AppError::from(error) {
-            gone if gone.code == "approval_gone" => return Ok(AnswerOutcome::Gone),
-            error => return Err(error),
+            gone if gone.code == "approval_gone" => AnswerOutcome::Gone,
+            error => {
+                noted_failure(&state, "answering a sign-in", &error);
+                return Err(error);
+            }
         },
-        Ok(outcome) => outcome,
+        Ok(outcome) => {
+            state.approvals.reached(server_id);
+            outcome_of(outcome)
+        }
     };
-    state.approvals.reached(server_id);
-    Ok(match (outcome.status, outcome.reason) {
+    state
+        .activity
+        .record(&format!("a sign-in was answered: {}", outcome.words()));
+    Ok(outcome)
+}
+
+fn outcome_of(outcome: tessera_push::Outcome) -> AnswerOutcome {
+    match (outcome.status, outcome.reason) {
         (Status::Approved, _) => AnswerOutcome::Approved,
         (Status::Denied, Some(DenyReason::WrongNumber)) => AnswerOutcome::WrongNumber,
         (Status::Denied, Some(DenyReason::NotMe)) => AnswerOutcome::NotMe,
         (Status::Denied, _) => AnswerOutcome::Denied,
         (Status::Pending | Status::Expired | Status::Superseded, _) => AnswerOutcome::Gone,
-    })
+    }
+}
+
+impl AnswerOutcome {
+    /// As the activity log says it.
+    fn words(self) -> &'static str {
+        match self {
+            AnswerOutcome::Approved => "approved",
+            AnswerOutcome::Denied => "denied",
+            AnswerOutcome::WrongNumber => "refused, the number did not match",
+            AnswerOutcome::NotMe => "denied and reported",
+            AnswerOutcome::Gone => "no longer waiting",
+        }
+    }
+}
+
+/// Writes a failure into the activity log: what was being done, and the error's code (never its
+/// detail, which may quote what the server said).
+fn noted_failure(state: &AppState, doing: &str, error: &AppError) {
+    state
+        .activity
+        .record(&format!("{doing} failed ({})", error.code));
+}
+
+/// The activity log, for Settings.
+#[tauri::command]
+pub fn activity_log(state: State<'_, AppState>) -> String {
+    state.activity.read()
+}
+
+/// Saves the activity log where the user chooses (the system's save dialog); `false` when the
+/// user cancels.
+#[tauri::command(async)]
+pub fn export_activity_log<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<bool, AppError> {
+    let Some(path) = choose_where_to_save(&app) else {
+        return Ok(false);
+    };
+    state
+        .activity
+        .export(&path)
+        .map_err(|error| AppError::with("storage", error))?;
+    Ok(true)
+}
+
+fn choose_where_to_save<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
+        .file()
+        .set_file_name("tessera-activity.log")
+        .blocking_save_file()
+        .and_then(|file| file.into_path().ok())
 }
 
 /// Whether the user must prove to be there before approving.

@@ -46,6 +46,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         approvals::pending_approvals,
         approvals::answer_approval,
         approvals::confirm_presence,
+        approvals::activity_log,
+        approvals::export_activity_log,
     ]
 }
 

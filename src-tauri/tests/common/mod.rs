@@ -64,6 +64,7 @@ impl App {
         .unwrap();
         let state = AppState::default();
         state.set_settings_path(folder.path().join("settings.json"));
+        state.activity.set_path(folder.path().join("activity.log"));
         put(&state, vault);
         App::built(folder, state)
     }
@@ -71,6 +72,7 @@ impl App {
     fn started(folder: tempfile::TempDir, put: impl FnOnce(&AppState, std::path::PathBuf)) -> App {
         let state = AppState::default();
         state.set_settings_path(folder.path().join("settings.json"));
+        state.activity.set_path(folder.path().join("activity.log"));
         put(&state, folder.path().join("vault.tessera"));
         App::built(folder, state)
     }
