@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use common::App;
 use serde_json::{Value, json};
@@ -157,6 +157,15 @@ fn the_app_connects_sees_sign_ins_arrive_answers_them_and_leaves() {
     assert_eq!(connected["relyingParty"], "Demo shop");
     assert_eq!(connected["account"], "alice");
     assert_eq!(connected["deviceName"], "test phone");
+    // The server's answers told the clock; the app's agrees with it.
+    let clock = app.ok("clock_status", json!({}));
+    assert_eq!(clock["server"], server.base.as_str());
+    assert!(
+        clock["offsetSeconds"].as_i64().unwrap().abs() <= 2,
+        "{clock}"
+    );
+    assert_eq!(clock["off"], false);
+    assert_eq!(app.ok("check_clock", json!({}))["off"], false);
     let id = connected["id"].as_i64().unwrap();
     assert_eq!(
         app.call(
@@ -339,10 +348,22 @@ fn bad_links_and_bad_servers_are_explained_and_store_nothing() {
     assert_eq!(error["code"], "server_unreachable");
     assert_eq!(error["detail"], nowhere.as_str());
 
-    // Something answers, but not as an approval server does.
+    assert_eq!(app.ok("clock_status", json!({})), Value::Null);
+    assert_eq!(
+        app.call("check_clock", json!({})).unwrap_err()["code"],
+        "no_server"
+    );
+
+    // Something answers, but not as an approval server does (and its clock is two minutes ahead).
     let garbage = garbage_server();
     let error = try_connect(&mut app, &link_to(&garbage)).unwrap_err();
     assert_eq!(error["code"], "server_garbled", "{error}");
+    let clock = app.ok("clock_status", json!({}));
+    assert_eq!(clock["off"], true, "{clock}");
+    assert!(
+        (118..=122).contains(&clock["offsetSeconds"].as_i64().unwrap()),
+        "{clock}"
+    );
 
     // A real server, but not the key the link pinned.
     let server = Server::start();
@@ -410,9 +431,10 @@ fn garbage_server() -> String {
             let mut request = [0u8; 4096];
             let _ = stream.read(&mut request);
             let body = r#"{"surprise":[1,2,3]}"#;
+            let ahead = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                "HTTP/1.1 200 OK\r\ndate: {ahead}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
             );
         }

@@ -17,7 +17,7 @@ use crate::message::{
     FetchBody, MessageType, PushBody,
 };
 use crate::wire::{self, ErrorBody};
-use crate::{EnrollLink, Enrollment, ProtocolError, PushChannel, SigningKey};
+use crate::{ClockReading, EnrollLink, Enrollment, ProtocolError, PushChannel, SigningKey};
 
 /// How long a request may take before the device gives up.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -26,6 +26,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct Client {
     http: reqwest::Client,
+    /// The device's clock against the server that answered last.
+    clock: std::sync::Arc<std::sync::Mutex<Option<ClockReading>>>,
 }
 
 /// What the event stream tells a device.
@@ -64,7 +66,29 @@ impl Client {
             .user_agent(concat!("Tessera/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Client { http }
+        Client {
+            http,
+            clock: std::sync::Arc::default(),
+        }
+    }
+
+    /// How the device's clock compared with the server that answered last, if one has.
+    pub fn clock(&self) -> Option<ClockReading> {
+        self.clock.lock().ok().and_then(|clock| clock.clone())
+    }
+
+    /// Compares the device's clock with the `Date` of a server's answer.
+    fn read_clock(&self, server: &str, response: &reqwest::Response) {
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|date| date.to_str().ok());
+        if let Some(reading) =
+            date.and_then(|date| ClockReading::from_date(server, date, SystemTime::now()))
+            && let Ok(mut clock) = self.clock.lock()
+        {
+            *clock = Some(reading);
+        }
     }
 
     /// Enrolls with the server in `link`: makes a device key, proves it and the token to the
@@ -231,6 +255,7 @@ impl Client {
             .send()
             .await
             .map_err(|error| unreachable(&enrollment.server, &error))?;
+        self.read_clock(&enrollment.server, &response);
         let response = check_status(response).await?;
         Ok(EventStream {
             response,
@@ -265,6 +290,7 @@ impl Client {
             .send()
             .await
             .map_err(|error| unreachable(server, &error))?;
+        self.read_clock(server, &response);
         let response = check_status(response).await?;
         let bytes = read_capped(response, server).await?;
         let bytes = if bytes.is_empty() {

@@ -19,6 +19,7 @@
 
 pub mod approval;
 mod client;
+mod clock;
 mod enroll_link;
 mod enrollment;
 mod error;
@@ -31,6 +32,7 @@ pub mod wire;
 
 pub use approval::{Answer, Approval, Context, DenyReason, NumberMode, Outcome, Status};
 pub use client::{Client, EventStream, ServerEvent};
+pub use clock::{CLOCK_TOLERANCE_SECONDS, ClockReading};
 pub use enroll_link::{EnrollLink, LinkError};
 pub use enrollment::{Enrollment, default_device_name};
 pub use error::ProtocolError;

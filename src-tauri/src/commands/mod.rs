@@ -2,6 +2,7 @@
 
 mod accounts;
 mod approvals;
+mod clock;
 mod codes;
 mod diagnostics;
 mod import;
@@ -48,6 +49,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         approvals::confirm_presence,
         approvals::activity_log,
         approvals::export_activity_log,
+        clock::clock_status,
+        clock::check_clock,
     ]
 }
 
