@@ -70,3 +70,15 @@ cargo_tool() {
     cargo install --locked --quiet "$1"
   fi
 }
+
+# Debian's Chromium and Playwright's driver for it, for the tests that drive the demo shop
+# (tests/approvals, and the app's approval test in tests/e2e).
+shop_test_setup() {
+  apt_packages chromium curl
+  if [ ! -d tests/approvals/node_modules ] ||
+    [ tests/approvals/package-lock.json -nt tests/approvals/node_modules/.package-lock.json ]; then
+    say "Installing the approval tests' npm packages"
+    # `npm install` rather than `npm ci`, as for the UI (see app_setup).
+    npm --prefix tests/approvals install --no-audit --no-fund --loglevel=error
+  fi
+}

@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/setup.sh
 
-apt_packages chromium curl
-if [ ! -d tests/approvals/node_modules ] ||
-  [ tests/approvals/package-lock.json -nt tests/approvals/node_modules/.package-lock.json ]; then
-  say "Installing the approval tests' npm packages"
-  # `npm install` rather than `npm ci`, as for the UI (see scripts/setup.sh).
-  npm --prefix tests/approvals install --no-audit --no-fund --loglevel=error
-fi
+shop_test_setup
 cargo build --quiet -p tessera-server -p tessera-cli
 
 folder=$(mktemp -d "${TMPDIR:-/tmp}/tessera-approvals.XXXXXX")

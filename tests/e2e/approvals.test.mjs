@@ -1,0 +1,198 @@
+// Sign-in approvals across the real parts: tessera-server on loopback, its demo shop in Debian's
+// Chromium (Playwright, as in tests/approvals), and the built app (WebKitGTK under Xvfb, through
+// tauri-driver) as the phone. The visitor signs up on the shop, the app scans the enrollment QR
+// code from a screenshot of the shop's page, the visitor signs in, the approval screen appears in
+// the app by itself, the number the shop shows is typed, and the shop signs the visitor in. Then a
+// wrong number, "this wasn't me", an approval that expires on screen, and disconnecting.
+// Also prints the time from the shop's request to the approval screen in the app.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { screenshot, startApp, stopApp } from './harness.mjs';
+import { sleep } from './webdriver.mjs';
+
+const CLI = process.env.TESSERA_E2E_CLI;
+const SERVER = process.env.TESSERA_E2E_SERVER;
+const APPROVAL_SECONDS = 15;
+
+const folder = mkdtempSync(join(tmpdir(), 'tessera-e2e-approvals-'));
+const vault = join(folder, 'vault.tessera');
+const enrollmentPicture = join(folder, 'shop-page.png');
+let server;
+let shop; // tests/approvals/shop.mjs, loaded once the server's address is known
+let browser;
+let page;
+let session;
+let username;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const port = await freePort();
+  server = spawn(
+    SERVER,
+    ['--listen', `127.0.0.1:${port}`, '--data', join(folder, 'server'), '--approval-seconds', String(APPROVAL_SECONDS)],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const demo = `http://127.0.0.1:${port}/demo`;
+  for (let tries = 0; tries < 100; tries += 1) {
+    try {
+      if ((await fetch(demo)).ok) return demo;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error('tessera-server did not start');
+}
+
+before(async () => {
+  process.env.TESSERA_APPROVALS_DEMO = await startServer();
+  process.env.TESSERA_APPROVALS_SCREENSHOTS = join(process.env.TESSERA_E2E_SCREENSHOTS, 'shop');
+  shop = await import('../approvals/shop.mjs');
+  browser = await shop.openBrowser();
+  // A vault that opens without asking (a device slot in the session's keyring): approving needs
+  // no unlock here; the command tests cover app lock's "approvals need the user".
+  execFileSync(CLI, ['init'], { env: { ...process.env, TESSERA_VAULT: vault } });
+});
+
+after(async () => {
+  await stopApp(session);
+  await browser?.close();
+  server?.kill();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** The approval screen, once it shows (by itself: nothing in the app is touched to open it). */
+async function approvalScreen(timeoutMs = 15_000) {
+  return session.find('[data-testid="approval-screen"]', timeoutMs);
+}
+
+async function approvalMessage() {
+  const message = await session.find('[data-testid="approval-message"]');
+  await session.until(async () => (await message.text()).trim() !== '', 'a message on the approval screen');
+  return (await message.text()).trim();
+}
+
+async function approvalGone() {
+  await session.until(
+    async () => (await session.findAll('[data-testid="approval-screen"]')).length === 0,
+    'the approval screen to close',
+    20_000,
+  );
+}
+
+test('the app connects by scanning the shop page, and approving with its number signs the visitor in', async () => {
+  page = await shop.openDemo(browser.context);
+  username = shop.newUsername('app');
+  await shop.signUp(page, username);
+  await page.getByTestId('enroll-qr').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="enroll-qr"]').naturalWidth > 0);
+  await page.screenshot({ path: enrollmentPicture });
+
+  session = await startApp({ TESSERA_VAULT: vault, TESSERA_PICK_FILE: enrollmentPicture });
+  await session.find('[data-testid="empty-state"]', 30_000);
+  await (await session.find('[data-testid="add-account"]')).click();
+  await (await session.find('[data-testid="tab-picture"]')).click();
+  await (await session.find('[data-testid="pick-picture"]')).click();
+  const card = await session.find('[data-testid="connect-card"]');
+  assert.match(await card.text(), new RegExp(process.env.TESSERA_APPROVALS_DEMO.replace('/demo', '').replace(/[.:/]/g, '\\$&')));
+  await screenshot(session, 'approvals-01-connect-en-light');
+  await (await session.find('[data-testid="connect-button"]')).click();
+  await session.until(
+    async () => (await session.findAll('[data-testid="connect-card"]')).length === 0,
+    'the connect card to close once connected',
+    20_000,
+  );
+  await page.getByTestId('enroll-done').click();
+
+  const number = await shop.signInForNumber(page, username);
+  await approvalScreen();
+  await session.until(
+    async () => (await session.script('return document.activeElement?.dataset.testid')) === 'approval-number',
+    'the focus in the number field',
+  );
+  const shown = await (await approvalScreen()).text();
+  assert.match(shown, /Demo shop/);
+  assert.match(shown, new RegExp(username));
+  await screenshot(session, 'approvals-02-typed-en-light');
+  await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
+  const result = await shop.outcome(page);
+  assert.equal(result.state, 'signed_in', JSON.stringify(result));
+  assert.match(await approvalMessage(), /approved/i);
+  await approvalGone();
+});
+
+test('a wrong number is refused for good, in the app and on the shop', async () => {
+  const number = await shop.signInForNumber(page, username);
+  await approvalScreen();
+  const wrong = number === 99 ? 10 : number + 1;
+  await (await session.find('[data-testid="approval-number"]')).type(String(wrong));
+  await (await session.find('[data-testid="approval-approve"]')).click();
+  const message = await approvalMessage();
+  assert.match(message, /did not match/);
+  await screenshot(session, 'approvals-03-wrong-number-en-light');
+  const result = await shop.outcome(page);
+  assert.deepEqual([result.state, result.reason], ['refused', 'wrong_number']);
+  await approvalGone();
+});
+
+test("\"this wasn't me\" denies, and the shop shows that approvals pause", async () => {
+  await shop.signInForNumber(page, username);
+  await approvalScreen();
+  await (await session.find('[data-testid="approval-not-me"]')).click();
+  const result = await shop.outcome(page);
+  assert.deepEqual([result.state, result.reason], ['refused', 'not_me']);
+  await approvalGone();
+  await shop.submitSignIn(page, username);
+  await page.getByTestId('sign-in-error').waitFor();
+  assert.match(await page.getByTestId('sign-in-error').textContent(), /paused/);
+});
+
+test('an approval that expires while on screen leaves it with a message', async () => {
+  const other = shop.newUsername('expires');
+  const fresh = await shop.openDemo(browser.context);
+  await shop.signUp(fresh, other);
+  const link = await shop.enrollmentLink(fresh);
+  await (await session.find('[data-testid="add-account"]')).click();
+  await (await session.find('[data-testid="tab-paste"]')).click();
+  await (await session.find('[data-testid="link-input"]')).type(link);
+  await (await session.find('[data-testid="connect-button"]')).click();
+  await session.until(
+    async () => (await session.findAll('[data-testid="connect-card"]')).length === 0,
+    'connected',
+    20_000,
+  );
+  await fresh.getByTestId('enroll-done').click();
+  await shop.signInForNumber(fresh, other);
+  await approvalScreen();
+  assert.match(await approvalMessage(), /expired/i, 'the countdown ends with a message');
+  await approvalGone();
+  await fresh.close();
+});
+
+test('the servers are listed in Settings, and disconnecting makes the shop forget the app', async () => {
+  await (await session.find('[data-testid="open-settings"]')).click();
+  await session.until(async () => (await session.findAll('[data-testid="server-row"]')).length === 2, 'two servers');
+  await screenshot(session, 'approvals-04-servers-en-light');
+  const rows = await session.findAll('[data-testid="server-row"]');
+  assert.match(await rows[0].text(), /Demo shop/);
+  await (await session.findAll('[data-testid="server-disconnect"]'))[0].click();
+  await (await session.find('[data-testid="server-disconnect-confirm"]')).click();
+  await session.until(async () => (await session.findAll('[data-testid="server-row"]')).length === 1, 'one server left');
+  await shop.submitSignIn(page, username);
+  await page.getByTestId('sign-in-error').waitFor();
+  assert.match(await page.getByTestId('sign-in-error').textContent(), /No phone is connected/);
+});
