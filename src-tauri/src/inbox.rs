@@ -136,6 +136,7 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
                         .record(&format!("a sign-in arrived from {origin}"));
                     let view = ApprovalView::new(*server, origin, &approval);
                     let _ = app.emit(ARRIVED_EVENT, view);
+                    crate::sign_in_notice::sign_in_waiting(&app);
                 }
                 Followed::Lost { error, retry_in } => state.activity.record(&format!(
                     "lost {origin} ({}), trying again in {} s",

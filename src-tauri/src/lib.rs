@@ -18,6 +18,7 @@ mod inbox;
 mod lock_watch;
 mod platform;
 mod settings;
+mod sign_in_notice;
 mod state;
 mod views;
 mod words;

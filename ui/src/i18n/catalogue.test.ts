@@ -16,7 +16,10 @@ const ERROR_CODES = [
   'export_incomplete', 'picture_unreadable', 'no_code_in_picture', 'vault_damaged', 'vault_newer',
   'disk_full', 'key_store', 'storage', 'unexpected', 'nothing_to_copy', 'locked', 'wait',
   'wrong_then_wait', 'wrong_recovery_code', 'not_a_recovery_code', 'biometric_cancelled',
-  'biometric_invalidated', 'biometric_unavailable', 'password_needed',
+  'biometric_invalidated', 'biometric_unavailable', 'password_needed', 'approval_gone',
+  'unlock_needed', 'server_unreachable', 'server_refused', 'enroll_link_invalid', 'enrollment_expired',
+  'server_key_mismatch', 'already_connected', 'device_forgotten', 'clock_wrong', 'device_key_damaged',
+  'server_garbled', 'number_needed', 'no_server',
 ];
 
 /** Keys built at run time, with every value they are built from. */
@@ -26,6 +29,7 @@ const DYNAMIC: Record<string, string[]> = {
   'settings.language.*': ['system', 'en', 'nl'],
   'settings.theme.*': ['system', 'light', 'dark'],
   'settings.lock.after.*': ['immediately', '30s', '1m', '5m'],
+  'approval.outcome.*': ['approved', 'denied', 'wrongNumber', 'notMe', 'gone', 'expired'],
 };
 
 function sourceFiles(dir: string): string[] {

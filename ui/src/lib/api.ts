@@ -50,6 +50,68 @@ export interface Preview {
   /** For Google exports: the parts (from 1) still to scan, and how many there are. */
   missingParts: number[];
   partsTotal: number;
+  /** An approval server's enrollment link was read: connecting waits for the user's yes. */
+  connect: ConnectOffer | null;
+}
+
+/** An approval server the user may connect to (its link's one-time token stays in Rust). */
+export interface ConnectOffer {
+  /** Hand back to `connectServer`. */
+  token: string;
+  /** The server's origin, for the user to check. */
+  server: string;
+}
+
+/** An approval server the vault is enrolled with. Times are Unix seconds. */
+export interface ServerView {
+  id: number;
+  server: string;
+  relyingParty: string;
+  account: string;
+  deviceName: string;
+  enrolledAt: number;
+  /** When the app last reached it since it started; null when it has not yet. */
+  lastReached: number | null;
+}
+
+/** A sign-in waiting for an answer. Times are Unix seconds. */
+export interface ApprovalView {
+  serverId: number;
+  id: string;
+  server: string;
+  relyingParty: string;
+  account: string;
+  site: string;
+  application: string | null;
+  browser: string | null;
+  place: string | null;
+  ip: string | null;
+  /** When the sign-in was asked for. */
+  time: number;
+  /** `typed`: the user types the number the site shows; `choose`: one of three. */
+  mode: 'typed' | 'choose';
+  choices: number[] | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface Pending {
+  /** Oldest first. */
+  approvals: ApprovalView[];
+  /** The origins of the servers that could not be asked. */
+  unreachable: string[];
+}
+
+export type UserAnswer = 'approve' | 'deny' | 'notMe';
+export type AnswerOutcome = 'approved' | 'denied' | 'wrongNumber' | 'notMe' | 'gone';
+
+/** How the device's clock compared with a server's. */
+export interface ClockView {
+  server: string;
+  /** The server's time minus the device's: positive when the device is behind. */
+  offsetSeconds: number;
+  /** Off by more than codes and approvals tolerate. */
+  off: boolean;
 }
 
 export interface PreviewAccount {
@@ -150,6 +212,20 @@ export const api = {
   settings: () => invoke<Settings>('settings'),
   setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
   about: () => invoke<About>('about'),
+  connectServer: (token: string, deviceName: string | null) =>
+    invoke<ServerView>('connect_server', { token, deviceName }),
+  listServers: () => invoke<ServerView[]>('list_servers'),
+  disconnectServer: (id: number) => invoke<void>('disconnect_server', { id }),
+  pendingApprovals: () => invoke<Pending>('pending_approvals'),
+  answerApproval: (serverId: number, id: string, answer: UserAnswer, number: number | null) =>
+    invoke<AnswerOutcome>('answer_approval', { serverId, id, answer, number }),
+  /** Before approving with app lock on: the password, or null for a biometric check. */
+  confirmPresence: (password: string | null) => invoke<void>('confirm_presence', { password }),
+  activityLog: () => invoke<string>('activity_log'),
+  /** False when the user cancelled the save dialog. */
+  exportActivityLog: () => invoke<boolean>('export_activity_log'),
+  clockStatus: () => invoke<ClockView | null>('clock_status'),
+  checkClock: () => invoke<ClockView>('check_clock'),
   /** When the app's process started, in Unix milliseconds. */
   startedAt: () => invoke<number>('started_at'),
 };
