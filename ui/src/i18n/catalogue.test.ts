@@ -9,18 +9,24 @@ import nl from './nl.json';
 const catalogues: Record<string, Record<string, string>> = { en, nl };
 const SOURCE = fileURLToPath(new URL('..', import.meta.url));
 
-/** The codes Rust sends in `AppError.code`. */
-const ERROR_CODES = [
-  'wrong_password', 'not_found', 'duplicate', 'invalid_link', 'not_an_account', 'bad_secret',
-  'bad_digits', 'bad_period', 'bad_counter', 'unknown_algorithm', 'unknown_type', 'export_damaged',
-  'export_incomplete', 'picture_unreadable', 'no_code_in_picture', 'vault_damaged', 'vault_newer',
-  'disk_full', 'key_store', 'storage', 'unexpected', 'nothing_to_copy', 'locked', 'wait',
-  'wrong_then_wait', 'wrong_recovery_code', 'not_a_recovery_code', 'biometric_cancelled',
-  'biometric_invalidated', 'biometric_unavailable', 'password_needed', 'approval_gone',
-  'unlock_needed', 'server_unreachable', 'server_refused', 'enroll_link_invalid', 'enrollment_expired',
-  'server_key_mismatch', 'already_connected', 'device_forgotten', 'clock_wrong', 'device_key_damaged',
-  'server_garbled', 'number_needed', 'no_server',
-];
+const RUST_SOURCE = fileURLToPath(new URL('../../../src-tauri/src', import.meta.url));
+
+/** The codes Rust sends in `AppError.code`: every `AppError::new("…")` and `AppError::with("…", …)`. */
+function rustErrorCodes(dir = RUST_SOURCE): Set<string> {
+  const made = /AppError::(?:new|with)\(\s*"([a-z_]+)"/g;
+  const codes = new Set<string>();
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) {
+      for (const code of rustErrorCodes(path)) codes.add(code);
+    } else if (entry.endsWith('.rs')) {
+      for (const match of readFileSync(path, 'utf8').matchAll(made)) codes.add(match[1]);
+    }
+  }
+  return codes;
+}
+
+const ERROR_CODES = [...rustErrorCodes()].sort();
 
 /** Keys built at run time, with every value they are built from. */
 const DYNAMIC: Record<string, string[]> = {
@@ -85,6 +91,13 @@ describe('catalogues', () => {
     );
     // Only messages with no words of their own may read the same.
     expect(same.sort()).toEqual(['about.version', 'preview.unusableEntry']);
+  });
+
+  it('find the error codes in the Rust source', () => {
+    // Guards the scan itself: a broken pattern would find nothing and pass everything.
+    expect(ERROR_CODES.length).toBeGreaterThan(40);
+    expect(ERROR_CODES).toContain('wrong_password');
+    expect(ERROR_CODES).toContain('server_unreachable');
   });
 
   it('hold a message for every error code from Rust', () => {
