@@ -110,6 +110,9 @@ impl From<tessera_push::ProtocolError> for AppError {
             {
                 AppError::new("approval_gone")
             }
+            Protocol::Refused { code, .. } if code == "user_verification_needed" => {
+                AppError::new("unlock_needed")
+            }
             Protocol::Refused { code, .. }
                 if code == "device_revoked" || code == "unknown_device" =>
             {

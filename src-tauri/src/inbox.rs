@@ -26,6 +26,9 @@ pub const ARRIVED_EVENT: &str = "approval_arrived";
 /// or one was added or removed): it asks for the pending sign-ins again.
 pub const CHANGED_EVENT: &str = "approvals_changed";
 
+/// How long an unlock or a confirmation counts for the answer that follows it.
+pub const PROOF_LASTS: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// What the app keeps of approvals besides the vault.
 pub struct Approvals {
     /// Reaches the servers.
@@ -36,6 +39,8 @@ pub struct Approvals {
     pub last_reached: Mutex<HashMap<ApprovalServerId, i64>>,
     /// When the user last unlocked the vault or confirmed being there.
     pub confirmed_at: Mutex<Option<Instant>>,
+    /// The last unlock or confirmation, until an answer uses it (see [`PROOF_LASTS`]).
+    proof: Mutex<Option<Instant>>,
     following: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
@@ -46,6 +51,7 @@ impl Default for Approvals {
             offers: Mutex::default(),
             last_reached: Mutex::default(),
             confirmed_at: Mutex::default(),
+            proof: Mutex::default(),
             following: Mutex::default(),
         }
     }
@@ -61,9 +67,23 @@ impl Approvals {
 
     /// The user unlocked the vault or confirmed being there just now.
     pub fn confirmed(&self) {
+        let now = Instant::now();
         if let Ok(mut confirmed) = self.confirmed_at.lock() {
-            *confirmed = Some(Instant::now());
+            *confirmed = Some(now);
         }
+        if let Ok(mut proof) = self.proof.lock() {
+            *proof = Some(now);
+        }
+    }
+
+    /// Uses the last unlock or confirmation for one answer, if it was made within
+    /// [`PROOF_LASTS`]: whether there was one.
+    pub fn take_proof(&self, now: Instant) -> bool {
+        self.proof
+            .lock()
+            .ok()
+            .and_then(|mut proof| proof.take())
+            .is_some_and(|made| now.saturating_duration_since(made) < PROOF_LASTS)
     }
 
     /// Stops following the servers, and forgets the enrollment links waiting (the vault locked).

@@ -141,6 +141,8 @@ pub struct ApprovalView {
     pub choices: Option<Vec<u8>>,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The user gave the site no password: approving needs the user verified on this device.
+    pub passwordless: bool,
 }
 
 impl ApprovalView {
@@ -166,6 +168,7 @@ impl ApprovalView {
             choices: approval.choices.map(|choices| choices.to_vec()),
             created_at: approval.created_at,
             expires_at: approval.expires_at,
+            passwordless: approval.passwordless,
         }
     }
 }

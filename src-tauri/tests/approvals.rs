@@ -84,6 +84,17 @@ impl Server {
         })
     }
 
+    fn get(&self, path: &str) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        self.runtime.block_on(async move {
+            let response = reqwest::get(url).await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json().await.unwrap_or(Value::Null),
+            )
+        })
+    }
+
     /// A new user on the demo site, and the enrollment link the site shows them.
     fn sign_up(&self, username: &str) -> String {
         let credentials = credentials(username);
@@ -316,6 +327,60 @@ fn plain_deny_needs_no_unlock_and_a_locked_vault_answers_nothing() {
         pending["approvals"].as_array().unwrap().len(),
         1,
         "{pending}"
+    );
+}
+
+#[test]
+fn a_sign_in_without_a_password_needs_an_unlock_just_before_and_one_counts_once() {
+    let server = Server::start();
+    let link = server.sign_up("erin");
+    let mut app = App::new();
+    let arrived = arrivals(&app);
+    let id = connect(&mut app, &link);
+    // "Immediately": every approval asks; the unlock just before counts for the answer after it.
+    app.ok(
+        "set_settings",
+        json!({"settings": {"language": "en", "theme": "system", "lockAfter": "immediately", "screenProtection": true, "hideCodes": false}}),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+
+    let (status, started) = server.post(
+        "/demo/api/sign-in-with-tessera",
+        json!({ "username": "erin" }),
+    );
+    assert_eq!(status, 200, "{started}");
+    let number = started["number"].as_u64().unwrap();
+    let approval = next(&arrived);
+    assert_eq!(approval["passwordless"], true);
+    let approve = |approval: &Value, number: u64| json!({ "serverId": id, "id": approval["id"], "answer": "approve", "number": number });
+    assert_eq!(
+        app.call("answer_approval", approve(&approval, number))
+            .unwrap_err()["code"],
+        "unlock_needed"
+    );
+    app.ok("confirm_presence", json!({ "password": "pw" }));
+    assert_eq!(
+        app.ok("answer_approval", approve(&approval, number)),
+        "approved",
+        "approved with the user verified: the server refuses it otherwise"
+    );
+    let sign_in = started["sign_in"].as_str().unwrap();
+    let (_, state) = server.get(&format!("/demo/api/sign-in/{sign_in}"));
+    assert_eq!(state["state"], "signed_in", "{state}");
+
+    // The confirmation was used: the next approval asks again.
+    let number = server.sign_in("erin");
+    let approval = next(&arrived);
+    assert_eq!(approval["passwordless"], false);
+    assert_eq!(
+        app.call("answer_approval", approve(&approval, number))
+            .unwrap_err()["code"],
+        "unlock_needed"
+    );
+    app.ok("confirm_presence", json!({ "password": "pw" }));
+    assert_eq!(
+        app.ok("answer_approval", approve(&approval, number)),
+        "approved"
     );
 }
 

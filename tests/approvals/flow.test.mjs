@@ -183,3 +183,26 @@ test('a taken username is refused on the page', async () => {
   await screenshots(page, '12-sign-up-taken');
   await closeDemo(page);
 });
+
+test('"Sign in with Tessera" needs only the username, and the phone verifies the user', async () => {
+  const username = await enrolledVisitor('passwordless');
+  if (!(await page.getByTestId('sign-in-username').isVisible())) {
+    await page.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
+  }
+  await page.getByTestId('sign-in-username').fill('');
+  await page.getByTestId('sign-in-with-tessera').click();
+  assert.equal(await page.getByTestId('sign-in-error').textContent(), 'Enter your username first.');
+  await page.getByTestId('sign-in-username').fill(username);
+  await page.getByTestId('sign-in-with-tessera').click();
+  const shown = page.getByTestId('sign-in-number');
+  await shown.waitFor();
+  const number = Number((await shown.textContent()).trim());
+  const approval = await phone.pendingApproval(username);
+  assert.equal(approval.passwordless, true, 'the phone is told there was no password');
+  // The phone's vault asks for its password, so approving from it verifies the user.
+  const approved = await phone.approve(approval.id, number);
+  assert.equal(approved.status, 0, approved.output);
+  const result = await outcome(page);
+  assert.equal(result.state, 'signed_in', JSON.stringify(result));
+  await closeDemo(page);
+});

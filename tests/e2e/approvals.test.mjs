@@ -31,6 +31,7 @@ let page;
 let session;
 let username;
 let base; // the server's origin
+let secondUser; // connected in the expiry test, and still connected at the end
 let apiKey; // a relying party's, for choose mode and the figures
 
 function freePort() {
@@ -208,6 +209,7 @@ test("\"this wasn't me\" denies, and the shop shows that approvals pause", async
 
 test('an approval that expires while on screen leaves it with a message', async () => {
   const other = shop.newUsername('expires');
+  secondUser = other;
   const fresh = await shop.openDemo(browser.context);
   await shop.signUp(fresh, other);
   const link = await shop.enrollmentLink(fresh);
@@ -290,4 +292,51 @@ test('from the site asking to the approval screen drawn, over 50 sign-ins (print
       `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${latencies.at(-1)} ms`,
   );
   assert.equal(latencies.length, 50);
+});
+
+test('"Sign in with Tessera" needs app lock; with it on, the unlock approves a sign-in without a password', async () => {
+  const shopPage = await shop.openDemo(browser.context);
+  const askWithoutPassword = async () => {
+    if (!(await shopPage.getByTestId('sign-in-username').isVisible())) {
+      await shopPage.getByRole('navigation').getByRole('link', { name: 'Sign in' }).click();
+    }
+    await shopPage.getByTestId('sign-in-username').fill(secondUser);
+    await shopPage.getByTestId('sign-in-with-tessera').click();
+    const shown = shopPage.getByTestId('sign-in-number');
+    await shown.waitFor();
+    return Number((await shown.textContent()).trim());
+  };
+
+  // This vault opens without asking: a sign-in without a password cannot be approved with it.
+  let number = await askWithoutPassword();
+  await approvalScreen();
+  await session.find('[data-testid="approval-passwordless"]');
+  await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
+  const problem = await session.find('[data-testid="approval-problem"]');
+  assert.match(await problem.text(), /app lock/);
+  await screenshot(session, 'approvals-08-passwordless-needs-app-lock-en-light');
+  await (await session.find('[data-testid="approval-deny"]')).click();
+  await approvalGone();
+  assert.deepEqual(Object.values(await shop.outcome(shopPage)).slice(0, 2), ['refused', 'declined']);
+
+  // App lock on (a password in, the device slot out, by the command line), and a new start.
+  await stopApp(session);
+  const vaultEnv = { ...process.env, TESSERA_VAULT: vault, TESSERA_NEW_PASSWORD: 'a passphrase for the phone' };
+  execFileSync(CLI, ['slots', 'add-password'], { env: vaultEnv });
+  execFileSync(CLI, ['slots', 'remove', '1'], { env: { ...vaultEnv, TESSERA_PASSWORD: 'a passphrase for the phone' } });
+  session = await startApp({ TESSERA_VAULT: vault });
+  await (await session.find('[data-testid="unlock-screen"]', 30_000)).text();
+
+  number = await askWithoutPassword();
+  // Locked, the app shows nothing of it; the unlock is the verification the sign-in needs.
+  assert.equal((await session.findAll('[data-testid="approval-screen"]')).length, 0);
+  await (await session.find('[data-testid="unlock-secret"]')).type('a passphrase for the phone\uE007');
+  await approvalScreen();
+  await screenshot(session, 'approvals-09-passwordless-en-light');
+  await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
+  assert.match(await approvalMessage(), /approved/);
+  const result = await shop.outcome(shopPage);
+  assert.equal(result.state, 'signed_in', JSON.stringify(result));
+  await approvalGone();
+  await shopPage.close();
 });

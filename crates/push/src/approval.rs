@@ -57,6 +57,10 @@ pub struct Approval {
     pub created_at: i64,
     /// When it lapses (Unix seconds).
     pub expires_at: i64,
+    /// The user gave the site no password ("sign in with Tessera"): the device must verify the
+    /// user (unlock, biometrics) before approving, and the number is always typed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub passwordless: bool,
 }
 
 /// Why an approval was denied.
@@ -77,6 +81,12 @@ pub enum DenyReason {
 pub enum Answer {
     /// Approve, with the number the user typed or picked.
     Approve {
+        /// The number from the sign-in screen.
+        number: u8,
+    },
+    /// Approve, with the number, the device having verified the user just now (an unlock or a
+    /// biometric check): what a sign-in without a password needs.
+    ApproveVerified {
         /// The number from the sign-in screen.
         number: u8,
     },

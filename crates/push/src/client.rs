@@ -198,6 +198,14 @@ impl Client {
                 decision: Decision::Approve,
                 number: Some(number),
                 reason: None,
+                user_verified: false,
+            },
+            Answer::ApproveVerified { number } => AnswerBody {
+                approval: id.into(),
+                decision: Decision::Approve,
+                number: Some(number),
+                reason: None,
+                user_verified: true,
             },
             Answer::Deny { reason } => AnswerBody {
                 approval: id.into(),
@@ -207,6 +215,7 @@ impl Client {
                     DenyReason::WrongNumber => DenyReason::Declined,
                     other => other,
                 }),
+                user_verified: false,
             },
         };
         self.send(enrollment, MessageType::Answer, "/v1/device/answer", body)

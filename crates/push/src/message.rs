@@ -116,6 +116,9 @@ pub struct AnswerBody {
     /// With `deny`: `declined` or `not_me`.
     #[serde(default)]
     pub reason: Option<DenyReason>,
+    /// With `approve`: the device verified the user just now (an unlock or a biometric check).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub user_verified: bool,
 }
 
 /// The two decisions a device can send.

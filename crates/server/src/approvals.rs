@@ -48,6 +48,10 @@ pub struct NewApproval {
     /// How long to wait for an answer, 15 to 300 seconds (default 90).
     #[serde(default)]
     pub ttl_seconds: Option<u64>,
+    /// The user gave no password ("sign in with Tessera"): the device must verify the user before
+    /// approving, and the number is typed (`choose` is refused). The view then says whether it did.
+    #[serde(default)]
+    pub passwordless: bool,
 }
 
 /// What the relying party gets back: show `number` on the sign-in screen.
@@ -96,6 +100,11 @@ pub struct ApprovalView {
     pub decided_at: Option<i64>,
     /// Whether the result was redeemed.
     pub redeemed: bool,
+    /// Asked for without a password.
+    pub passwordless: bool,
+    /// The device said it verified the user (an unlock or a biometric check) when it approved.
+    /// A passwordless approval is approved only so.
+    pub user_verified: bool,
 }
 
 /// One approval row.
@@ -116,6 +125,8 @@ struct Stored {
     expires_at: i64,
     decided_at: Option<i64>,
     redeemed_at: Option<i64>,
+    passwordless: bool,
+    user_verified: bool,
 }
 
 /// The approvals that match `$condition`, with their account and relying party's name.
@@ -123,7 +134,8 @@ macro_rules! approvals_where {
     ($condition:literal) => {
         concat!(
             "SELECT a.id, a.user_id, a.rp_id, a.number, a.mode, a.choices, a.context, a.state, a.reason, \
-             a.device_id, a.created_at, a.expires_at, a.decided_at, a.redeemed_at, u.account, r.name AS rp_name \
+             a.device_id, a.created_at, a.expires_at, a.decided_at, a.redeemed_at, a.passwordless, a.user_verified, \
+             u.account, r.name AS rp_name \
              FROM approvals a JOIN users u ON u.id = a.user_id JOIN relying_parties r ON r.id = a.rp_id WHERE ",
             $condition
         )
@@ -166,6 +178,8 @@ fn from_row(row: &Row) -> Result<Stored, DbError> {
         expires_at: row.int("expires_at")?,
         decided_at: row.opt_int("decided_at")?,
         redeemed_at: row.opt_int("redeemed_at")?,
+        passwordless: row.int("passwordless")? != 0,
+        user_verified: row.int("user_verified")? != 0,
     })
 }
 
@@ -202,6 +216,8 @@ impl Stored {
             expires_at: seconds(self.expires_at),
             decided_at: self.decided_at.map(seconds),
             redeemed: self.redeemed_at.is_some(),
+            passwordless: self.passwordless,
+            user_verified: self.user_verified,
         }
     }
 
@@ -215,6 +231,7 @@ impl Stored {
             choices: self.choices,
             created_at: seconds(self.created_at),
             expires_at: seconds(self.expires_at),
+            passwordless: self.passwordless,
         }
     }
 }
@@ -286,6 +303,12 @@ async fn create_now(
     mut request: NewApproval,
 ) -> Result<Created, ApiError> {
     check_context(&mut request.context)?;
+    if request.passwordless && request.mode == NumberMode::Choose {
+        return Err(ApiError::bad_request(
+            "invalid_mode",
+            "a sign-in without a password needs a typed number: a pick of three is right one time in three",
+        ));
+    }
     let ttl = request
         .ttl_seconds
         .unwrap_or(server.settings.approval_ttl.as_secs());
@@ -371,6 +394,7 @@ async fn create_now(
             rp_id: party.id.clone(),
             number,
             mode: request.mode,
+            passwordless: request.passwordless,
             choices: choices.map(|choices| serde_json::to_string(&choices).unwrap_or_default()),
             context: context.clone(),
             now,
@@ -431,6 +455,7 @@ struct Pending {
     rp_id: String,
     number: u8,
     mode: NumberMode,
+    passwordless: bool,
     choices: Option<String>,
     context: String,
     now: i64,
@@ -501,8 +526,8 @@ impl Pending {
                 "typed"
             };
             db.run(
-                "INSERT INTO approvals (id, user_id, rp_id, number, mode, choices, context, state, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)",
+                "INSERT INTO approvals (id, user_id, rp_id, number, mode, choices, context, state, created_at, expires_at, passwordless) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10)",
                 &params![
                     &self.id,
                     &self.user_id,
@@ -512,7 +537,8 @@ impl Pending {
                     self.choices,
                     self.context,
                     self.now,
-                    self.expires_at
+                    self.expires_at,
+                    i64::from(self.passwordless)
                 ],
             )
             .await?;
@@ -804,17 +830,26 @@ fn decide<'c>(
                 )));
             }
         };
+        if status == Status::Approved && stored.passwordless && !body.user_verified {
+            // Nothing changes: the device may verify the user and answer again.
+            return Ok(Err(ApiError::bad_request(
+                "user_verification_needed",
+                "this sign-in has no password: approve it only after verifying the user on the device (unlock it)",
+            )));
+        }
+        let user_verified = status == Status::Approved && body.user_verified;
         let now = now_ms();
         let decided = db
             .run(
-                "UPDATE approvals SET state = $1, reason = $2, device_id = $3, decided_at = $4 \
+                "UPDATE approvals SET state = $1, reason = $2, device_id = $3, decided_at = $4, user_verified = $6 \
                  WHERE id = $5 AND state = 'pending' AND expires_at > $4",
                 &params![
                     status.as_str(),
                     reason.map(DenyReason::as_str),
                     &device_id,
                     now,
-                    &stored.id
+                    &stored.id,
+                    i64::from(user_verified)
                 ],
             )
             .await?;

@@ -35,9 +35,10 @@ pub fn sqlite_files_open_to_others(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// The migrations, in order. Each runs once, in a transaction, recorded in `schema_migrations`.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 3] = [
     (1, include_str!("../migrations/0001_approvals.sql")),
     (2, include_str!("../migrations/0002_fatigue.sql")),
+    (3, include_str!("../migrations/0003_passwordless.sql")),
 ];
 
 /// Which database the server runs on.

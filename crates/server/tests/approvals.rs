@@ -459,7 +459,90 @@ async fn the_site_hears_the_decision_over_server_sent_events(db: Db) {
     harness.running.stop().await;
 }
 
+/// A sign-in without a password: the device must say it verified the user, the number is typed,
+/// and the site sees both marks.
+async fn a_sign_in_without_a_password_needs_the_user_verified(db: Db) {
+    let harness = Harness::start(db).await;
+    let device = harness.device("pat").await;
+    let context = json!({ "site": "Example shop" });
+    let (code, refused) = harness
+        .rp(
+            Method::POST,
+            "/v1/approvals",
+            Some(json!({ "account": "pat", "context": context, "passwordless": true, "mode": "choose" })),
+        )
+        .await;
+    assert_eq!(
+        (code, refused["error"].as_str()),
+        (400, Some("invalid_mode"))
+    );
+    let (code, created) = harness
+        .rp(
+            Method::POST,
+            "/v1/approvals",
+            Some(json!({ "account": "pat", "context": context, "passwordless": true })),
+        )
+        .await;
+    assert_eq!(code, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let number = created["number"].as_u64().unwrap() as u8;
+    let shown = harness.client.fetch(&device, &id).await.unwrap();
+    assert!(shown.passwordless, "the device is told");
+
+    let unverified = harness
+        .client
+        .answer(&device, &id, Answer::Approve { number })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&unverified, ProtocolError::Refused { status: 400, code, .. } if code == "user_verification_needed"),
+        "{unverified:?}"
+    );
+    let still = status_of(&harness, &id, 0).await;
+    assert_eq!(
+        (still["status"].as_str(), still["user_verified"].as_bool()),
+        (Some("pending"), Some(false)),
+        "refused without a change: the device may verify the user and answer again"
+    );
+
+    let outcome = harness
+        .client
+        .answer(&device, &id, Answer::ApproveVerified { number })
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, Status::Approved);
+    let decided = status_of(&harness, &id, 0).await;
+    assert_eq!(decided["passwordless"], true);
+    assert_eq!(decided["user_verified"], true);
+
+    // An ordinary approval is not marked, and its device's verification is recorded too.
+    let (plain, number) = harness.approval("pat").await;
+    assert!(
+        !harness
+            .client
+            .fetch(&device, &plain)
+            .await
+            .unwrap()
+            .passwordless
+    );
+    harness
+        .client
+        .answer(&device, &plain, Answer::Approve { number })
+        .await
+        .unwrap();
+    let view = status_of(&harness, &plain, 0).await;
+    assert_eq!(
+        (
+            view["passwordless"].as_bool(),
+            view["user_verified"].as_bool()
+        ),
+        (Some(false), Some(false))
+    );
+    harness.running.stop().await;
+}
+
 on_both!(
+    a_sign_in_without_a_password_needs_the_user_verified,
     approving_with_the_right_number_signs_in_once,
     a_wrong_number_denies_for_good,
     a_new_approval_supersedes_the_pending_one,

@@ -31,6 +31,7 @@ fn answer_message(
             decision: Decision::Approve,
             number: Some(number),
             reason: None,
+            user_verified: false,
         },
     };
     message::seal(key, MessageType::Answer, &device.device_id, &claims).unwrap()

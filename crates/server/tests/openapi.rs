@@ -50,6 +50,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/demo/api/sign-up"),
     ("post", "/demo/api/enroll"),
     ("post", "/demo/api/sign-in"),
+    ("post", "/demo/api/sign-in-with-tessera"),
     ("get", "/demo/api/sign-in/{id}"),
 ];
 

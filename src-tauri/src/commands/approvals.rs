@@ -173,7 +173,9 @@ pub enum AnswerOutcome {
 }
 
 /// Answers a sign-in. Approving, and reporting one as not the user's, ask for the user first
-/// (`unlock_needed`) with app lock on, once the grace period since the last unlock is over.
+/// (`unlock_needed`) with app lock on, once the grace period since the last unlock is over. A
+/// sign-in without a password is approved only with the user verified just now, which needs app
+/// lock on (`passwordless_needs_app_lock` otherwise).
 #[tauri::command]
 pub async fn answer_approval<R: Runtime>(
     app: AppHandle<R>,
@@ -183,28 +185,35 @@ pub async fn answer_approval<R: Runtime>(
     answer: UserAnswer,
     number: Option<u8>,
 ) -> Result<AnswerOutcome, AppError> {
+    let inbox = inbox::inbox(&state)?;
+    let source = inbox.source(&server_id).ok_or(AppError::new("not_found"))?;
     let answer = match answer {
-        UserAnswer::Approve => Answer::Approve {
-            number: number.ok_or(AppError::new("number_needed"))?,
-        },
+        UserAnswer::Approve => {
+            let number = number.ok_or(AppError::new("number_needed"))?;
+            // Asked of the server, not taken from the page: whether it has a password decides.
+            let passwordless = match source.fetch(&id).await {
+                Ok(approval) => approval.passwordless,
+                Err(error) => match AppError::from(error) {
+                    gone if gone.code == "approval_gone" => return Ok(AnswerOutcome::Gone),
+                    error => return Err(error),
+                },
+            };
+            match presence(&state, passwordless)? {
+                Presence::Asks => return Err(AppError::new("unlock_needed")),
+                Presence::Verified => Answer::ApproveVerified { number },
+                Presence::There => Answer::Approve { number },
+            }
+        }
         UserAnswer::Deny => Answer::Deny {
             reason: DenyReason::Declined,
         },
-        UserAnswer::NotMe => Answer::Deny {
-            reason: DenyReason::NotMe,
+        UserAnswer::NotMe => match presence(&state, false)? {
+            Presence::Asks => return Err(AppError::new("unlock_needed")),
+            Presence::Verified | Presence::There => Answer::Deny {
+                reason: DenyReason::NotMe,
+            },
         },
     };
-    let asks_for_user = !matches!(
-        answer,
-        Answer::Deny {
-            reason: DenyReason::Declined
-        }
-    );
-    if asks_for_user && needs_the_user(&state)? {
-        return Err(AppError::new("unlock_needed"));
-    }
-    let inbox = inbox::inbox(&state)?;
-    let source = inbox.source(&server_id).ok_or(AppError::new("not_found"))?;
     let outcome = source.answer(&id, answer).await;
     let _ = app.emit(CHANGED_EVENT, ());
     let outcome = match outcome {
@@ -289,20 +298,42 @@ fn choose_where_to_save<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::Pat
         .and_then(|file| file.into_path().ok())
 }
 
-/// Whether the user must prove to be there before approving.
-fn needs_the_user(state: &AppState) -> Result<bool, AppError> {
+/// Where the user stands for an answer that needs them.
+enum Presence {
+    /// They must unlock or confirm first.
+    Asks,
+    /// They unlocked or confirmed just now, or within the grace period, with app lock on.
+    Verified,
+    /// App lock is off: the device opens without asking, so asking here would protect nothing.
+    There,
+}
+
+/// Whether the user must prove to be there before this answer. An unlock or confirmation just
+/// before counts once, whatever the grace period ("immediately" included); a sign-in without a
+/// password counts nothing else.
+fn presence(state: &AppState, passwordless: bool) -> Result<Presence, AppError> {
     let app_lock = state.with_vault(|vault| Ok(!vault.opens_without_asking()?))?;
+    if !app_lock {
+        return if passwordless {
+            Err(AppError::new("passwordless_needs_app_lock"))
+        } else {
+            Ok(Presence::There)
+        };
+    }
+    let now = std::time::Instant::now();
+    if state.approvals.take_proof(now) {
+        return Ok(Presence::Verified);
+    }
     let confirmed_at = *state
         .approvals
         .confirmed_at
         .lock()
         .map_err(|_| AppError::new("unexpected"))?;
-    Ok(approving_asks(
-        state.settings().grace(),
-        app_lock,
-        confirmed_at,
-        std::time::Instant::now(),
-    ))
+    if passwordless || approving_asks(state.settings().grace(), app_lock, confirmed_at, now) {
+        Ok(Presence::Asks)
+    } else {
+        Ok(Presence::Verified)
+    }
 }
 
 /// The user proves to be there before approving: with the password, or (none given) a biometric

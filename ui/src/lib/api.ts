@@ -93,6 +93,8 @@ export interface ApprovalView {
   choices: number[] | null;
   createdAt: number;
   expiresAt: number;
+  /** The user gave the site no password: approving needs the user verified on this device. */
+  passwordless: boolean;
 }
 
 export interface Pending {

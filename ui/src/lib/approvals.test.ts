@@ -28,6 +28,7 @@ const approval = (serverId: number, id: string, createdAt: number, expiresAt = c
   choices: null,
   createdAt,
   expiresAt,
+  passwordless: false,
 });
 
 describe('the waiting sign-ins', () => {

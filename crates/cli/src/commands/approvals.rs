@@ -203,11 +203,15 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::Approve { id, number } => {
             let vault = options.unlock()?;
-            let outcome = runtime.block_on(answer(
-                &inbox(&vault, &client)?,
-                &id,
-                Answer::Approve { number },
-            ))?;
+            // A vault that asked for its password (or recovery code) just now verified the user,
+            // which a sign-in without a password needs; one that opens without asking did not.
+            let verified = !vault.opens_without_asking().map_err(vault_failure)?;
+            let approve = if verified {
+                Answer::ApproveVerified { number }
+            } else {
+                Answer::Approve { number }
+            };
+            let outcome = runtime.block_on(answer(&inbox(&vault, &client)?, &id, approve))?;
             report(&id, outcome)
         }
         ApprovalsCommand::Deny { id, not_me } => {
@@ -323,6 +327,9 @@ fn details(approval: &Approval) -> String {
         if let Some(value) = value {
             text.push_str(&format!("{label}: {value}\n"));
         }
+    }
+    if approval.passwordless {
+        text.push_str("Without a password: approving needs a vault that asks for its password\n");
     }
     match approval.choices {
         Some(choices) => text.push_str(&format!(

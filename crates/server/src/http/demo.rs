@@ -233,6 +233,39 @@ pub async fn sign_in(
     Body(body): Body<Credentials>,
 ) -> Result<Json<SignIn>, ApiError> {
     check_password(&server, &body, client).await?;
+    start_sign_in(&server, &body.username, client, &headers, false).await
+}
+
+/// A username alone, for signing in with Tessera.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Username {
+    username: String,
+}
+
+/// `POST /demo/api/sign-in-with-tessera`: a sign-in without a password. The phone approves it
+/// only with the number typed and the user verified on the phone (the server refuses anything
+/// less). Counted against the same limits as password tries, per username and per address; an
+/// unknown username gets the same answer as one without a phone.
+pub async fn sign_in_with_tessera(
+    _: DemoServed,
+    State(server): State<Arc<Server>>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+    Body(body): Body<Username>,
+) -> Result<Json<SignIn>, ApiError> {
+    demo_guard::password_try_allowed(&server, &body.username, &client.to_string()).await?;
+    start_sign_in(&server, &body.username, client, &headers, true).await
+}
+
+/// Asks the user's phone to approve a sign-in to the demo shop.
+async fn start_sign_in(
+    server: &Arc<Server>,
+    username: &str,
+    client: IpAddr,
+    headers: &HeaderMap,
+    passwordless: bool,
+) -> Result<Json<SignIn>, ApiError> {
     let party = relying_party::demo(server.pool()).await?;
     let agent = headers
         .get(header::USER_AGENT)
@@ -247,26 +280,28 @@ pub async fn sign_in(
         time: 0,
     };
     let request = NewApproval {
-        account: body.username.clone(),
+        account: username.to_string(),
         context,
         mode: NumberMode::Typed,
         ttl_seconds: None,
+        passwordless,
     };
-    let created = approvals::create(&server, &party, request)
-        .await
-        .map_err(|error| match error.code {
-            "backoff" => ApiError {
-                code: "too_many_attempts",
-                ..error
-            },
-            _ => error,
-        })?;
+    let created =
+        approvals::create(server, &party, request)
+            .await
+            .map_err(|error| match error.code {
+                "backoff" => ApiError {
+                    code: "too_many_attempts",
+                    ..error
+                },
+                _ => error,
+            })?;
     let id = new_id("si");
     sqlx::query(
         "INSERT INTO demo_sign_ins (id, username, approval_id, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&id)
-    .bind(&body.username)
+    .bind(username)
     .bind(&created.id)
     .bind(now_ms())
     .execute(server.pool())
@@ -354,6 +389,11 @@ pub async fn sign_in_state(
     }
     let (state, reason) = match view.status {
         Status::Pending => ("waiting", None),
+        // What a site does with a sign-in without a password: it trusts only an approval the
+        // device made with the user verified (the server refuses others; the site checks too).
+        Status::Approved if view.passwordless && !view.user_verified => {
+            ("refused", Some("not_verified"))
+        }
         Status::Approved => ("signed_in", None),
         Status::Expired => ("expired", None),
         Status::Superseded => ("refused", Some("superseded")),

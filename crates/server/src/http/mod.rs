@@ -58,6 +58,10 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/demo/api/sign-up", post(demo::sign_up))
         .route("/demo/api/enroll", post(demo::enroll))
         .route("/demo/api/sign-in", post(demo::sign_in))
+        .route(
+            "/demo/api/sign-in-with-tessera",
+            post(demo::sign_in_with_tessera),
+        )
         .route("/demo/api/sign-in/{id}", get(demo::sign_in_state))
         .fallback(no_such_endpoint)
         .layer(axum::middleware::map_response(json_errors))

@@ -54,6 +54,10 @@ const catalogues = {
     'signIn.new': 'New here?',
     'signIn.toSignUp': 'Create an account',
     'signIn.connect': 'Connect a phone',
+    'signIn.or': 'or',
+    'signIn.withTessera': 'Sign in with Tessera',
+    'signIn.withTessera.hint': 'Only your username: your phone asks you to unlock it and type the number.',
+    'signIn.usernameFirst': 'Enter your username first.',
 
     'waiting.title': 'Approve on your phone',
     'waiting.prompt': 'Open Tessera and enter {number}',
@@ -150,6 +154,10 @@ const catalogues = {
     'signIn.new': 'Nieuw hier?',
     'signIn.toSignUp': 'Account maken',
     'signIn.connect': 'Telefoon koppelen',
+    'signIn.or': 'of',
+    'signIn.withTessera': 'Inloggen met Tessera',
+    'signIn.withTessera.hint': 'Alleen je gebruikersnaam: je telefoon vraagt je hem te ontgrendelen en het getal te typen.',
+    'signIn.usernameFirst': 'Vul eerst je gebruikersnaam in.',
 
     'waiting.title': 'Bevestig op je telefoon',
     'waiting.prompt': 'Open Tessera en vul {number} in',
@@ -668,6 +676,44 @@ const signIn = (() => {
   });
 
   connect.addEventListener('click', () => enroll.begin(lastTried));
+
+  // Without a password: the phone must verify the user and the number is typed (the server
+  // refuses anything less for such a sign-in).
+  const withTessera = form.querySelector('[data-sign-in-tessera]');
+  let asking = false;
+  withTessera.addEventListener('click', async () => {
+    if (asking) return;
+    const username = form.elements.username.value.trim();
+    connect.hidden = true;
+    if (!username) {
+      showFormError(form, null);
+      const text = form.querySelector('[data-error]');
+      form.querySelector('[data-error-box]').hidden = false;
+      say(text, { key: 'signIn.usernameFirst' });
+      form.elements.username.focus();
+      return;
+    }
+    asking = true;
+    withTessera.setAttribute('aria-disabled', 'true');
+    showFormError(form, null);
+    try {
+      const answer = await call('sign-in-with-tessera', { body: { username } });
+      form.elements.password.value = '';
+      approval.start({
+        id: answer.sign_in,
+        number: answer.number,
+        expiresAt: answer.expires_at * 1000,
+        username,
+      });
+      navigate('approval');
+    } catch (error) {
+      // Connecting a phone needs the password, which this way does not ask for.
+      showFormError(form, error);
+    } finally {
+      asking = false;
+      withTessera.removeAttribute('aria-disabled');
+    }
+  });
 
   return {
     prefill(username) {
