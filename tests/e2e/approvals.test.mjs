@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { screenshot, startApp, stopApp } from './harness.mjs';
+import { screenshot, settle, startApp, stopApp } from './harness.mjs';
 import { sleep } from './webdriver.mjs';
 
 const CLI = process.env.TESSERA_E2E_CLI;
@@ -87,17 +87,6 @@ async function site(path, body) {
   return json;
 }
 
-/** Language and theme, chosen in Settings as a user would. */
-async function settle(language, theme) {
-  await (await session.find('[data-testid="open-settings"]')).click();
-  await (await session.find('[data-testid="language"]')).select(language);
-  await (await session.find('[data-testid="theme"]')).select(theme);
-  await session.until(
-    async () => (await session.script('return document.documentElement.dataset.theme')) === theme,
-    `the ${theme} theme`,
-  );
-  await (await session.find('[data-testid="back"]')).click();
-}
 
 /** Connects the app to an account of the relying party, by pasting the link the site gives. */
 async function connectByPasting(link) {
@@ -194,7 +183,7 @@ test('a wrong number is refused for good, in the app and on the shop', async () 
 });
 
 test("\"this wasn't me\" denies, and the shop shows that approvals pause", async () => {
-  await settle('nl', 'dark');
+  await settle(session, 'nl', 'dark');
   await shop.signInForNumber(page, username);
   await approvalScreen();
   await screenshot(session, 'approvals-04-typed-nl-dark');
@@ -223,7 +212,7 @@ test('an approval that expires while on screen leaves it with a message', async 
 });
 
 test('choose mode offers three numbers, and picking the right one approves', async () => {
-  await settle('en', 'dark');
+  await settle(session, 'en', 'dark');
   const { link } = await site('/v1/enrollments', { account: 'chooser' });
   await connectByPasting(link);
   const choose = async (name, expected) => {
@@ -240,9 +229,9 @@ test('choose mode offers three numbers, and picking the right one approves', asy
     await approvalGone();
   };
   await choose('approvals-05-choose-en-dark', /approved/);
-  await settle('nl', 'light');
+  await settle(session, 'nl', 'light');
   await choose('approvals-06-choose-nl-light', /goedgekeurd/);
-  await settle('en', 'light');
+  await settle(session, 'en', 'light');
 });
 
 test('the servers are listed in Settings, and disconnecting makes the shop forget the app', async () => {

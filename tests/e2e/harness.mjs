@@ -44,3 +44,15 @@ export async function screenshot(session, name) {
   await sleep(300);
   writeFileSync(join(SHOTS, `${name}.png`), await session.screenshot());
 }
+
+/** Chooses the language and theme in Settings, as a user would, and returns to the screen before. */
+export async function settle(session, language, theme) {
+  await (await session.find('[data-testid="open-settings"]')).click();
+  await (await session.find('[data-testid="language"]')).select(language);
+  await (await session.find('[data-testid="theme"]')).select(theme);
+  await session.until(
+    async () => (await session.script('return document.documentElement.dataset.theme')) === theme,
+    `the ${theme} theme`,
+  );
+  await (await session.find('[data-testid="back"]')).click();
+}

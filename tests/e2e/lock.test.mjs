@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { screenshot, startApp, stopApp } from './harness.mjs';
+import { screenshot, settle, startApp, stopApp } from './harness.mjs';
 
 const CLI = process.env.TESSERA_E2E_CLI;
 const SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
@@ -62,16 +62,6 @@ async function codeMatchesOathtool() {
   }, "the shown code to equal oathtool's", 20_000);
 }
 
-async function settle(language, theme) {
-  await (await session.find('[data-testid="open-settings"]')).click();
-  await (await session.find('[data-testid="language"]')).select(language);
-  await (await session.find('[data-testid="theme"]')).select(theme);
-  await session.until(
-    async () => (await session.script('return document.documentElement.dataset.theme')) === theme,
-    `the ${theme} theme`,
-  );
-  await (await session.find('[data-testid="back"]')).click();
-}
 
 before(() => {
   tessera(['init', '--password']);
@@ -123,7 +113,7 @@ test('lock now returns to the unlock screen and takes the accounts out of the pa
 
 test('the unlock screen in Dutch and English, light and dark', async () => {
   for (const [language, theme] of [['nl', 'light'], ['nl', 'dark'], ['en', 'dark']]) {
-    await settle(language, theme);
+    await settle(session, language, theme);
     await (await session.find('[data-testid="lock-now"]')).click();
     const heading = await session.find('[data-testid="unlock-screen"] h1');
     const expected = language === 'nl' ? /vergrendeld/ : /locked/;
@@ -132,7 +122,7 @@ test('the unlock screen in Dutch and English, light and dark', async () => {
     await unlockWith(PASSWORD);
     await session.find('[data-testid="account-tile"]', 20_000);
   }
-  await settle('en', 'light');
+  await settle(session, 'en', 'light');
 });
 
 test('the recovery code opens the vault when the password is forgotten', async () => {
