@@ -123,12 +123,26 @@ impl From<tessera_push::ProtocolError> for AppError {
             Protocol::Stale => AppError::new("clock_wrong"),
             Protocol::DamagedKey => AppError::new("device_key_damaged"),
             Protocol::NoRandomness => AppError::new("unexpected"),
+            Protocol::AnswerDoesNotFit => AppError::new("number_needed"),
             garbled @ (Protocol::BadKey
             | Protocol::Malformed(_)
             | Protocol::WrongType { .. }
             | Protocol::BadSignature
             | Protocol::WrongAudience(_)
             | Protocol::UnexpectedAnswer(_)) => AppError::with("server_garbled", garbled),
+        }
+    }
+}
+
+impl From<tessera_push::privacyidea::PushLinkError> for AppError {
+    fn from(error: tessera_push::privacyidea::PushLinkError) -> AppError {
+        use tessera_push::privacyidea::PushLinkError as Push;
+        match error {
+            Push::NewerVersion(version) => AppError::with("push_link_newer", version),
+            Push::Missing(part) => AppError::with("push_link_incomplete", part),
+            Push::BadUrl => AppError::new("push_link_incomplete"),
+            Push::Unverified(host) => AppError::with("push_link_unverified", host),
+            Push::NotPushLink => AppError::with("enroll_link_invalid", error),
         }
     }
 }

@@ -14,7 +14,8 @@ use std::time::Instant;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tessera_core::vault::ApprovalServerId;
-use tessera_push::{Client, EnrollLink, Enrollment, Followed, Inbox};
+use tessera_push::privacyidea::PushLink;
+use tessera_push::{Client, EnrollLink, Enrolled, Followed, Inbox};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,12 +30,20 @@ pub const CHANGED_EVENT: &str = "approvals_changed";
 /// How long an unlock or a confirmation counts for the answer that follows it.
 pub const PROOF_LASTS: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// An enrollment link the user was shown and may say yes to.
+pub enum Offer {
+    /// A Tessera approval server's `tessera://enroll` link.
+    Tessera(EnrollLink),
+    /// A privacyIDEA push token's `otpauth://pipush` link.
+    PrivacyIdea(PushLink),
+}
+
 /// What the app keeps of approvals besides the vault.
 pub struct Approvals {
     /// Reaches the servers.
     pub client: Client,
     /// Enrollment links read from a picture, the clipboard or a paste, by preview token.
-    pub offers: Mutex<HashMap<String, EnrollLink>>,
+    pub offers: Mutex<HashMap<String, Offer>>,
     /// When each server last answered (Unix seconds), since the app started.
     pub last_reached: Mutex<HashMap<ApprovalServerId, i64>>,
     /// When the user last unlocked the vault or confirmed being there.
@@ -108,18 +117,18 @@ impl Approvals {
     }
 }
 
-/// The vault's enrollments, read out of the open vault.
-pub fn enrollments(state: &AppState) -> Result<Vec<(ApprovalServerId, Enrollment)>, AppError> {
+/// The vault's enrollments, of either kind, read out of the open vault.
+pub fn enrollments(state: &AppState) -> Result<Vec<(ApprovalServerId, Enrolled)>, AppError> {
     let stored = state.with_vault(|vault| Ok(vault.approval_servers()?))?;
     stored
         .into_iter()
-        .map(|(id, bytes)| Ok((id, Enrollment::from_bytes(&bytes)?)))
+        .map(|(id, bytes)| Ok((id, Enrolled::from_bytes(&bytes)?)))
         .collect()
 }
 
 /// The vault's servers as one inbox.
 pub fn inbox(state: &AppState) -> Result<Inbox<ApprovalServerId>, AppError> {
-    Ok(Inbox::of_tessera_servers(
+    Ok(Inbox::of_enrolled(
         enrollments(state)?,
         &state.approvals.client,
     ))
@@ -134,15 +143,19 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
         Ok(inbox) if !inbox.is_empty() => inbox,
         _ => return state.approvals.replace_following(None),
     };
-    let origins: HashMap<ApprovalServerId, String> = inbox
+    let origins: HashMap<ApprovalServerId, (tessera_push::SourceKind, String)> = inbox
         .sources()
-        .map(|(id, source)| (*id, source.server().to_string()))
+        .map(|(id, source)| (*id, (source.kind(), source.server().to_string())))
         .collect();
     let app = app.clone();
     let task = tauri::async_runtime::spawn(async move {
         let news = |server: &ApprovalServerId, event: Followed| {
             let state = app.state::<AppState>();
-            let origin = origins.get(server).map_or("", String::as_str);
+            let (kind, origin) = origins
+                .get(server)
+                .map_or((tessera_push::SourceKind::Tessera, ""), |(kind, origin)| {
+                    (*kind, origin.as_str())
+                });
             match event {
                 Followed::Reached => {
                     state.approvals.reached(*server);
@@ -154,10 +167,14 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
                     state
                         .activity
                         .record(&format!("a sign-in arrived from {origin}"));
-                    let view = ApprovalView::new(*server, origin, &approval);
+                    let view = ApprovalView::new(*server, (kind, origin), &approval);
                     let _ = app.emit(ARRIVED_EVENT, view);
                     crate::sign_in_notice::sign_in_waiting(&app);
                 }
+                // Logged, never shown: the user cannot tell a forgery from a fault either.
+                Followed::Dropped(why) => state
+                    .activity
+                    .record(&format!("dropped a challenge from {origin}: {why}")),
                 Followed::Lost { error, retry_in } => state.activity.record(&format!(
                     "lost {origin} ({}), trying again in {} s",
                     AppError::from(error).code,
@@ -167,7 +184,7 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
         };
         // Each server follows until it says this device may not follow any more.
         for (server, error) in inbox.follow(&news).await {
-            let origin = origins.get(&server).map_or("", String::as_str);
+            let origin = origins.get(&server).map_or("", |(_, origin)| origin.as_str());
             let code = AppError::from(error).code;
             app.state::<AppState>()
                 .activity

@@ -81,7 +81,7 @@ pub struct Preview {
 }
 
 /// An approval server the user may connect to, from its enrollment link (the link's one-time
-/// token stays in Rust).
+/// token or credential stays in Rust).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectOffer {
@@ -89,6 +89,14 @@ pub struct ConnectOffer {
     pub token: String,
     /// The server's origin, for the user to check.
     pub server: String,
+    /// `tessera` or `privacy_idea`.
+    pub kind: tessera_push::SourceKind,
+    /// A privacyIDEA token's issuer.
+    pub issuer: Option<String>,
+    /// A privacyIDEA token's serial number.
+    pub serial: Option<String>,
+    /// A privacyIDEA token's full address (where it polls), for the user to check.
+    pub url: Option<String>,
 }
 
 /// An approval server the vault is enrolled with.
@@ -96,6 +104,8 @@ pub struct ConnectOffer {
 #[serde(rename_all = "camelCase")]
 pub struct ServerView {
     pub id: i64,
+    /// `tessera` or `privacy_idea`.
+    pub kind: tessera_push::SourceKind,
     pub server: String,
     pub relying_party: String,
     pub account: String,
@@ -106,16 +116,31 @@ pub struct ServerView {
 }
 
 impl ServerView {
-    /// The view of an enrollment (never its keys).
-    pub fn new(id: i64, enrollment: &tessera_push::Enrollment, last_reached: Option<i64>) -> Self {
-        ServerView {
-            id,
-            server: enrollment.server.clone(),
-            relying_party: enrollment.relying_party.clone(),
-            account: enrollment.account.clone(),
-            device_name: enrollment.device_name.clone(),
-            enrolled_at: enrollment.enrolled_at,
-            last_reached,
+    /// The view of an enrollment (never its keys). A privacyIDEA token shows its issuer as the
+    /// site and its serial as the account.
+    pub fn new(id: i64, enrolled: &tessera_push::Enrolled, last_reached: Option<i64>) -> Self {
+        use tessera_push::{Enrolled, SourceKind};
+        match enrolled {
+            Enrolled::Tessera(enrollment) => ServerView {
+                id,
+                kind: SourceKind::Tessera,
+                server: enrollment.server.clone(),
+                relying_party: enrollment.relying_party.clone(),
+                account: enrollment.account.clone(),
+                device_name: enrollment.device_name.clone(),
+                enrolled_at: enrollment.enrolled_at,
+                last_reached,
+            },
+            Enrolled::PrivacyIdea(token) => ServerView {
+                id,
+                kind: SourceKind::PrivacyIdea,
+                server: token.origin(),
+                relying_party: token.issuer.clone(),
+                account: token.serial.clone(),
+                device_name: String::new(),
+                enrolled_at: token.enrolled_at,
+                last_reached,
+            },
         }
     }
 }
@@ -126,6 +151,8 @@ impl ServerView {
 pub struct ApprovalView {
     pub server_id: i64,
     pub id: String,
+    /// `tessera` or `privacy_idea`: what "this wasn't me" does differs.
+    pub kind: tessera_push::SourceKind,
     pub server: String,
     pub relying_party: String,
     pub account: String,
@@ -136,9 +163,14 @@ pub struct ApprovalView {
     pub ip: Option<String>,
     /// When the sign-in was asked for, as the site tells (Unix seconds).
     pub time: i64,
-    /// `typed` (the user types the number the site shows) or `choose` (one of three).
+    /// `typed` (the user types the number the site shows), `choose` (one of three), `pick`
+    /// (one of the `options`, a privacyIDEA token's) or `none` (nothing to match).
     pub mode: &'static str,
     pub choices: Option<Vec<u8>>,
+    /// In `pick` mode, what to pick from, as the server wrote it.
+    pub options: Vec<String>,
+    /// The server's own question, where it words one.
+    pub question: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
     /// The user gave the site no password: approving needs the user verified on this device.
@@ -146,12 +178,17 @@ pub struct ApprovalView {
 }
 
 impl ApprovalView {
-    /// The view of a sign-in from the server `server_id` at `server`.
-    pub fn new(server_id: i64, server: &str, approval: &tessera_push::Approval) -> ApprovalView {
+    /// The view of a sign-in from the server `server_id`, of this kind at this origin.
+    pub fn new(
+        server_id: i64,
+        (kind, server): (tessera_push::SourceKind, &str),
+        approval: &tessera_push::Approval,
+    ) -> ApprovalView {
         let context = &approval.context;
         ApprovalView {
             server_id,
             id: approval.id.clone(),
+            kind,
             server: server.to_string(),
             relying_party: approval.relying_party.clone(),
             account: approval.account.clone(),
@@ -164,8 +201,12 @@ impl ApprovalView {
             mode: match approval.mode {
                 tessera_push::NumberMode::Typed => "typed",
                 tessera_push::NumberMode::Choose => "choose",
+                tessera_push::NumberMode::Pick => "pick",
+                tessera_push::NumberMode::NoNumber => "none",
             },
             choices: approval.choices.map(|choices| choices.to_vec()),
+            options: approval.options.clone(),
+            question: approval.question.clone(),
             created_at: approval.created_at,
             expires_at: approval.expires_at,
             passwordless: approval.passwordless,

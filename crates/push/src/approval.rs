@@ -35,6 +35,12 @@ pub enum NumberMode {
     Typed,
     /// The user picks the number from three.
     Choose,
+    /// The user picks, from the options, the one the sign-in page shows (privacyIDEA's
+    /// `require_presence`: letters, two-digit numbers, or the administrator's own).
+    Pick,
+    /// There is no number to match: the user approves or declines (a privacyIDEA push token
+    /// without `require_presence`).
+    NoNumber,
 }
 
 /// An approval waiting for an answer.
@@ -53,6 +59,12 @@ pub struct Approval {
     /// In [`NumberMode::Choose`], the three numbers to pick from (one is right).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<[u8; 3]>,
+    /// In [`NumberMode::Pick`], the options to pick from, as the server wrote them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The server's own question, where it words one (`Login from 192.0.2.7?`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
     /// When it was asked for (Unix seconds).
     pub created_at: i64,
     /// When it lapses (Unix seconds).
@@ -61,6 +73,26 @@ pub struct Approval {
     /// user (unlock, biometrics) before approving, and the number is always typed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub passwordless: bool,
+}
+
+impl Approval {
+    /// Which of the options ([`NumberMode::Pick`]) the user means by `given`: the same text
+    /// (letters in either case), or the same number (`7` for `07`).
+    pub fn option_index(&self, given: &str) -> Option<u8> {
+        let given = given.trim();
+        let number = |text: &str| text.parse::<u32>().ok();
+        let position = self
+            .options
+            .iter()
+            .position(|option| option.eq_ignore_ascii_case(given))
+            .or_else(|| {
+                let wanted = number(given)?;
+                self.options
+                    .iter()
+                    .position(|option| number(option) == Some(wanted))
+            })?;
+        u8::try_from(position).ok()
+    }
 }
 
 /// Why an approval was denied.
@@ -90,6 +122,13 @@ pub enum Answer {
         /// The number from the sign-in screen.
         number: u8,
     },
+    /// Approve with the option the user picked ([`NumberMode::Pick`]).
+    ApproveOption {
+        /// Its place among the approval's options.
+        index: u8,
+    },
+    /// Approve a sign-in that has no number to match ([`NumberMode::NoNumber`]).
+    Confirm,
     /// Deny.
     Deny {
         /// Why.
@@ -170,4 +209,38 @@ pub struct Outcome {
     /// Why it was denied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<DenyReason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picking(options: &[&str]) -> Approval {
+        Approval {
+            id: "n".into(),
+            relying_party: "privacyIDEA".into(),
+            account: "PIPU0001".into(),
+            context: Context::default(),
+            mode: NumberMode::Pick,
+            choices: None,
+            options: options.iter().map(|option| option.to_string()).collect(),
+            question: None,
+            created_at: 0,
+            expires_at: 0,
+            passwordless: false,
+        }
+    }
+
+    #[test]
+    fn an_option_is_found_by_its_text_or_its_number() {
+        let numbers = picking(&["07", "42", "90"]);
+        assert_eq!(numbers.option_index("42"), Some(1));
+        assert_eq!(numbers.option_index("7"), Some(0));
+        assert_eq!(numbers.option_index(" 90 "), Some(2));
+        assert_eq!(numbers.option_index("8"), None);
+        let letters = picking(&["A", "B", "C"]);
+        assert_eq!(letters.option_index("c"), Some(2));
+        assert_eq!(letters.option_index("D"), None);
+        assert_eq!(letters.option_index(""), None);
+    }
 }

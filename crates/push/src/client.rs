@@ -20,7 +20,7 @@ use crate::wire::{self, ErrorBody};
 use crate::{ClockReading, EnrollLink, Enrollment, ProtocolError, PushChannel, SigningKey};
 
 /// How long a request may take before the device gives up.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An HTTP client for approval servers.
 #[derive(Clone, Debug)]
@@ -28,6 +28,8 @@ pub struct Client {
     http: reqwest::Client,
     /// The device's clock against the server that answered last.
     clock: std::sync::Arc<std::sync::Mutex<Option<ClockReading>>>,
+    /// What privacyIDEA tokens remember of their challenges while the client lives.
+    privacyidea: std::sync::Arc<std::sync::Mutex<crate::privacyidea::Remembered>>,
 }
 
 /// What the event stream tells a device.
@@ -44,7 +46,7 @@ pub struct EventStream {
     buffer: Vec<u8>,
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs() as i64)
@@ -69,7 +71,20 @@ impl Client {
         Client {
             http,
             clock: std::sync::Arc::default(),
+            privacyidea: std::sync::Arc::default(),
         }
+    }
+
+    /// The HTTP client (no proxy from the environment, no redirects), for privacyIDEA's requests.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// What privacyIDEA tokens remember of their challenges (first seen, answered).
+    pub(crate) fn privacyidea_memory(
+        &self,
+    ) -> &std::sync::Mutex<crate::privacyidea::Remembered> {
+        &self.privacyidea
     }
 
     /// How the device's clock compared with the server that answered last, if one has.
@@ -78,7 +93,7 @@ impl Client {
     }
 
     /// Compares the device's clock with the `Date` of a server's answer.
-    fn read_clock(&self, server: &str, response: &reqwest::Response) {
+    pub(crate) fn read_clock(&self, server: &str, response: &reqwest::Response) {
         let date = response
             .headers()
             .get(reqwest::header::DATE)
@@ -207,6 +222,9 @@ impl Client {
                 reason: None,
                 user_verified: true,
             },
+            Answer::ApproveOption { .. } | Answer::Confirm => {
+                return Err(ProtocolError::AnswerDoesNotFit);
+            }
             Answer::Deny { reason } => AnswerBody {
                 approval: id.into(),
                 decision: Decision::Deny,
@@ -419,7 +437,7 @@ async fn check_status(response: reqwest::Response) -> Result<reqwest::Response, 
 const MAX_ANSWER: usize = 256 * 1024;
 
 /// An answer's body, refused once it passes [`MAX_ANSWER`] instead of read to its end.
-async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     server: &str,
 ) -> Result<Vec<u8>, ProtocolError> {
@@ -440,7 +458,7 @@ async fn read_capped(
     Ok(body)
 }
 
-fn unreachable(server: &str, error: &reqwest::Error) -> ProtocolError {
+pub(crate) fn unreachable(server: &str, error: &reqwest::Error) -> ProtocolError {
     let detail = if error.is_timeout() {
         "it did not answer in time".to_string()
     } else if error.is_connect() {

@@ -58,6 +58,9 @@ pub enum ProtocolError {
         /// The server's explanation.
         message: String,
     },
+    /// The answer is not one this sign-in takes (a number where it asks to pick an option, …).
+    #[error("this sign-in is answered another way: look at it again and answer as it asks")]
+    AnswerDoesNotFit,
     /// The server answered with something that is not the protocol.
     #[error("the approval server answered with something Tessera does not understand ({0})")]
     UnexpectedAnswer(String),

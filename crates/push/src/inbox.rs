@@ -3,8 +3,8 @@
 //! `tessera approvals watch`) is open. The app and the command line both use it, so neither knows
 //! how many servers there are or what kind.
 //!
-//! A server is an [`ApprovalSource`]; a Tessera approval server is [`TesseraServer`]. Another kind
-//! of server (privacyIDEA's push tokens) is one more implementation of the trait.
+//! A server is an [`ApprovalSource`]; a Tessera approval server is [`TesseraServer`], a
+//! privacyIDEA push token is [`PrivacyIdeaToken`](crate::privacyidea::PrivacyIdeaToken).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,7 +15,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 
 use crate::approval::{Answer, Approval, Outcome};
-use crate::{Client, Enrollment, ProtocolError, ServerEvent};
+use crate::{Client, Enrolled, Enrollment, ProtocolError, ServerEvent};
 
 /// What a source's work comes back with.
 pub type Reply<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProtocolError>> + Send + 'a>>;
@@ -27,6 +27,8 @@ pub enum Followed {
     Reached,
     /// A sign-in arrived.
     Arrived(Approval),
+    /// Something the server sent was dropped unseen (a challenge its key did not sign): why.
+    Dropped(String),
     /// The connection was lost or could not be made; the next try is in `retry_in`.
     Lost {
         /// Why.
@@ -39,8 +41,30 @@ pub enum Followed {
 /// Tells whoever follows the inbox what happened, and at which source.
 pub type FollowNews<'a, K> = &'a (dyn Fn(&K, Followed) + Sync);
 
+/// What kind of server a source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A Tessera approval server.
+    Tessera,
+    /// A privacyIDEA server, through one of its push tokens.
+    PrivacyIdea,
+}
+
+impl SourceKind {
+    /// As the command line names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Tessera => "Tessera",
+            SourceKind::PrivacyIdea => "privacyIDEA",
+        }
+    }
+}
+
 /// A server that asks this device to approve sign-ins.
 pub trait ApprovalSource: Send + Sync {
+    /// What kind of server it is.
+    fn kind(&self) -> SourceKind;
     /// The server's origin, as the user checks it.
     fn server(&self) -> &str;
     /// The relying party's name and the user's account there.
@@ -86,16 +110,12 @@ impl<K: Clone + PartialEq + Send + Sync> Inbox<K> {
         Inbox { sources }
     }
 
-    /// The Tessera approval servers of these enrollments, all reached with `client`.
-    pub fn of_tessera_servers(enrollments: Vec<(K, Enrollment)>, client: &Client) -> Inbox<K> {
+    /// The servers of these enrollments, of whichever kind, all reached with `client`.
+    pub fn of_enrolled(enrollments: Vec<(K, Enrolled)>, client: &Client) -> Inbox<K> {
         Inbox::new(
             enrollments
                 .into_iter()
-                .map(|(key, enrollment)| {
-                    let source: Box<dyn ApprovalSource> =
-                        Box::new(TesseraServer::new(enrollment, client.clone()));
-                    (key, source)
-                })
+                .map(|(key, enrolled)| (key, enrolled.into_source(client)))
                 .collect(),
         )
     }
@@ -197,6 +217,11 @@ const FIRST_WAIT: Duration = Duration::from_secs(1);
 /// The longest wait between two tries.
 const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
+/// The waits between tries after a lost connection: 1 s, doubling, up to a minute.
+pub(crate) fn backoff() -> impl Iterator<Item = Duration> {
+    std::iter::successors(Some(FIRST_WAIT), |wait| Some((*wait * 2).min(LONGEST_WAIT)))
+}
+
 /// A Tessera approval server, reached with the enrollment sealed in the vault.
 pub struct TesseraServer {
     enrollment: Enrollment,
@@ -243,7 +268,7 @@ impl TesseraServer {
 
 /// The sign-ins already told while following one source, the newest [`REMEMBERED`].
 #[derive(Default)]
-struct Announced {
+pub(crate) struct Announced {
     ids: std::collections::VecDeque<String>,
 }
 
@@ -252,7 +277,7 @@ const REMEMBERED: usize = 256;
 
 impl Announced {
     /// Whether `id` is told for the first time (and remembers it).
-    fn first_time(&mut self, id: &str) -> bool {
+    pub(crate) fn first_time(&mut self, id: &str) -> bool {
         if self.ids.iter().any(|told| told == id) {
             return false;
         }
@@ -277,6 +302,10 @@ fn ends_following(error: &ProtocolError) -> bool {
 }
 
 impl ApprovalSource for TesseraServer {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Tessera
+    }
+
     fn server(&self) -> &str {
         &self.enrollment.server
     }
@@ -303,7 +332,7 @@ impl ApprovalSource for TesseraServer {
 
     fn follow<'a>(&'a self, news: &'a (dyn Fn(Followed) + Sync)) -> Reply<'a, ()> {
         Box::pin(async move {
-            let mut wait = FIRST_WAIT;
+            let mut waits = backoff();
             // A server sends what is pending each time the stream opens: a sign-in told once is
             // not told again after a reconnect.
             let told_before = Mutex::new(Announced::default());
@@ -320,7 +349,7 @@ impl ApprovalSource for TesseraServer {
                                 return;
                             }
                         }
-                        Followed::Lost { .. } => {}
+                        Followed::Lost { .. } | Followed::Dropped(_) => {}
                     }
                     news(event);
                 };
@@ -329,14 +358,11 @@ impl ApprovalSource for TesseraServer {
                     return Err(error);
                 }
                 if reached.load(Ordering::Relaxed) {
-                    wait = FIRST_WAIT;
+                    waits = backoff();
                 }
-                news(Followed::Lost {
-                    error,
-                    retry_in: wait,
-                });
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(LONGEST_WAIT);
+                let retry_in = waits.next().unwrap_or(LONGEST_WAIT);
+                news(Followed::Lost { error, retry_in });
+                tokio::time::sleep(retry_in).await;
             }
         })
     }
@@ -356,6 +382,12 @@ mod tests {
         }
         assert_eq!(told.ids.len(), REMEMBERED);
         assert!(told.first_time("a"), "the oldest is forgotten first");
+    }
+
+    #[test]
+    fn the_waits_double_up_to_a_minute() {
+        let waits: Vec<u64> = backoff().take(8).map(|wait| wait.as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
     }
 
     #[test]

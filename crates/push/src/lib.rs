@@ -12,7 +12,8 @@
 //! - [`message`]: every message type, its claims, and the time rules;
 //! - [`approval`]: what an approval holds, the number-matching modes and the answers;
 //! - [`Client`] and [`Enrollment`]: the device side, over HTTP;
-//! - [`Inbox`]: every server a device is enrolled with, as one (the app's and the CLI's).
+//! - [`Inbox`]: every server a device is enrolled with, as one (the app's and the CLI's);
+//! - [`privacyidea`]: privacyIDEA's push tokens, one more kind of server in the inbox.
 //!
 //! It is not the server (that is `tessera-server`, which uses the same types) and it stores
 //! nothing itself: an [`Enrollment`] is turned into bytes for the caller to seal in the vault.
@@ -25,8 +26,10 @@ mod enrollment;
 mod error;
 pub mod inbox;
 pub mod jws;
+mod enrolled;
 mod key;
 pub mod message;
+pub mod privacyidea;
 mod push_channel;
 pub mod wire;
 
@@ -36,7 +39,8 @@ pub use clock::{CLOCK_TOLERANCE_SECONDS, ClockReading};
 pub use enroll_link::{EnrollLink, LinkError};
 pub use enrollment::{Enrollment, default_device_name};
 pub use error::ProtocolError;
-pub use inbox::{ApprovalSource, Followed, Inbox, TesseraServer};
+pub use enrolled::Enrolled;
+pub use inbox::{ApprovalSource, Followed, Inbox, SourceKind, TesseraServer};
 pub use key::{PublicKey, SigningKey};
 pub use push_channel::{PushChannel, PushKind};
 

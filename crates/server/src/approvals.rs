@@ -229,6 +229,8 @@ impl Stored {
             context: self.context.clone(),
             mode: self.mode,
             choices: self.choices,
+            options: Vec::new(),
+            question: None,
             created_at: seconds(self.created_at),
             expires_at: seconds(self.expires_at),
             passwordless: self.passwordless,
@@ -303,6 +305,12 @@ async fn create_now(
     mut request: NewApproval,
 ) -> Result<Created, ApiError> {
     check_context(&mut request.context)?;
+    if !matches!(request.mode, NumberMode::Typed | NumberMode::Choose) {
+        return Err(ApiError::bad_request(
+            "invalid_mode",
+            "mode must be typed or choose",
+        ));
+    }
     if request.passwordless && request.mode == NumberMode::Choose {
         return Err(ApiError::bad_request(
             "invalid_mode",

@@ -476,6 +476,18 @@ async fn a_sign_in_without_a_password_needs_the_user_verified(db: Db) {
         (code, refused["error"].as_str()),
         (400, Some("invalid_mode"))
     );
+    // The modes of other servers' tokens are not a site's to ask for: no number at all would
+    // take away the proof that the user sees the sign-in screen.
+    for mode in ["no_number", "pick"] {
+        let (code, refused) = harness
+            .rp(
+                Method::POST,
+                "/v1/approvals",
+                Some(json!({ "account": "pat", "context": context, "mode": mode })),
+            )
+            .await;
+        assert_eq!((code, refused["error"].as_str()), (400, Some("invalid_mode")), "{mode}");
+    }
     let (code, created) = harness
         .rp(
             Method::POST,

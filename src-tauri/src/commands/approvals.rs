@@ -1,15 +1,17 @@
-//! Sign-in approvals: connecting to an approval server from its enrollment link, the servers in
-//! Settings, the sign-ins waiting, and answering them. Thin over `tessera_push::Inbox`; the
+//! Sign-in approvals: connecting to an approval server (or a privacyIDEA push token) from its
+//! enrollment link, the servers in Settings, the sign-ins waiting, and answering them. Thin over `tessera_push::Inbox`; the
 //! device keys stay sealed in the vault and never reach the page.
 
 use serde::Deserialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tessera_core::lock::approving_asks;
 use tessera_core::vault::{ApprovalServerId, Biometric, Password};
-use tessera_push::{Answer, DenyReason, Status};
+use tessera_push::{
+    Answer, Approval, DenyReason, Enrolled, NumberMode, SourceKind, Status, privacyidea,
+};
 
 use crate::error::AppError;
-use crate::inbox::{self, CHANGED_EVENT};
+use crate::inbox::{self, CHANGED_EVENT, Offer};
 use crate::platform;
 use crate::state::AppState;
 use crate::views::{ApprovalView, PendingView, ServerView};
@@ -39,35 +41,48 @@ async fn connect<R: Runtime>(
     token: String,
     device_name: Option<String>,
 ) -> Result<ServerView, AppError> {
-    let link = state
+    let offer = state
         .approvals
         .offers
         .lock()
         .map_err(|_| AppError::new("unexpected"))?
         .remove(&token)
         .ok_or(AppError::new("not_found"))?;
-    let name = device_name
-        .map(|name| name.trim().to_string())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| tessera_push::default_device_name("Tessera"));
     let client = state.approvals.client.clone();
-    let enrollment = client.enroll(&link, &name, None).await?;
     let known = inbox::enrollments(state)?;
-    if known.iter().any(|(_, other)| {
-        other.server == enrollment.server
-            && other.relying_party == enrollment.relying_party
-            && other.account == enrollment.account
+    let enrolled = match offer {
+        Offer::Tessera(link) => {
+            let name = device_name
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| tessera_push::default_device_name("Tessera"));
+            let enrollment = client.enroll(&link, &name, None).await?;
+            let enrolled = Enrolled::Tessera(enrollment);
+            if let Enrolled::Tessera(enrollment) = &enrolled
+                && known.iter().any(|(_, other)| other.same_as(&enrolled))
+            {
+                // The server would now count two devices for one: it forgets the new one again.
+                let _ = client.unenroll(enrollment).await;
+                return Err(AppError::with("already_connected", enrollment.server.clone()));
+            }
+            enrolled
+        }
+        Offer::PrivacyIdea(link) => Enrolled::PrivacyIdea(privacyidea::enroll(&client, &link).await?),
+    };
+    let id = state.with_vault(|vault| Ok(vault.add_approval_server(&enrolled.to_bytes())?))?;
+    // A privacyIDEA token enrolled again (its administrator rolled it anew) has new keys at the
+    // server: the old ones in the vault answer nothing any more, so they go.
+    for (stale, _) in known.iter().filter(|(_, other)| {
+        matches!(other, Enrolled::PrivacyIdea(_)) && other.same_as(&enrolled)
     }) {
-        // The server would now count two devices for one: it forgets the new one again.
-        let _ = client.unenroll(&enrollment).await;
-        return Err(AppError::with("already_connected", enrollment.server));
+        state.with_vault(|vault| Ok(vault.remove_approval_server(*stale)?))?;
     }
-    let id = state.with_vault(|vault| Ok(vault.add_approval_server(&enrollment.to_bytes())?))?;
     state.approvals.reached(id);
     inbox::follow(app);
     let _ = app.emit(CHANGED_EVENT, ());
-    Ok(ServerView::new(id, &enrollment, Some(super::now_seconds())))
+    Ok(ServerView::new(id, &enrolled, Some(super::now_seconds())))
 }
+
 
 /// The servers the vault is enrolled with, oldest first.
 #[tauri::command]
@@ -125,6 +140,11 @@ pub async fn pending_approvals(state: State<'_, AppState>) -> Result<PendingView
             .map(|source| source.server().to_string())
             .unwrap_or_default()
     };
+    let kind = |id: &ApprovalServerId| {
+        inbox
+            .source(id)
+            .map_or(SourceKind::Tessera, |source| source.kind())
+    };
     for (id, _) in inbox.sources() {
         if !waiting.unreachable.iter().any(|(failed, _)| failed == id) {
             state.approvals.reached(*id);
@@ -134,7 +154,7 @@ pub async fn pending_approvals(state: State<'_, AppState>) -> Result<PendingView
         approvals: waiting
             .approvals
             .iter()
-            .map(|(id, approval)| ApprovalView::new(*id, &origin(id), approval))
+            .map(|(id, approval)| ApprovalView::new(*id, (kind(id), &origin(id)), approval))
             .collect(),
         unreachable: waiting
             .unreachable
@@ -184,25 +204,27 @@ pub async fn answer_approval<R: Runtime>(
     id: String,
     answer: UserAnswer,
     number: Option<u8>,
+    option: Option<u8>,
 ) -> Result<AnswerOutcome, AppError> {
     let inbox = inbox::inbox(&state)?;
     let source = inbox.source(&server_id).ok_or(AppError::new("not_found"))?;
     let answer = match answer {
         UserAnswer::Approve => {
-            let number = number.ok_or(AppError::new("number_needed"))?;
-            // Asked of the server, not taken from the page: whether it has a password decides.
-            let passwordless = match source.fetch(&id).await {
-                Ok(approval) => approval.passwordless,
+            // Asked of the server, not taken from the page: whether it has a password, and how
+            // the user shows they see the sign-in, decide.
+            let approval = match source.fetch(&id).await {
+                Ok(approval) => approval,
                 Err(error) => match AppError::from(error) {
                     gone if gone.code == "approval_gone" => return Ok(AnswerOutcome::Gone),
                     error => return Err(error),
                 },
             };
-            match presence(&state, passwordless)? {
+            let verified = match presence(&state, approval.passwordless)? {
                 Presence::Asks => return Err(AppError::new("unlock_needed")),
-                Presence::Verified => Answer::ApproveVerified { number },
-                Presence::There => Answer::Approve { number },
-            }
+                Presence::Verified => true,
+                Presence::There => false,
+            };
+            approving(&approval, number, option, verified)?
         }
         UserAnswer::Deny => Answer::Deny {
             reason: DenyReason::Declined,
@@ -233,6 +255,30 @@ pub async fn answer_approval<R: Runtime>(
         .activity
         .record(&format!("a sign-in was answered: {}", outcome.words()));
     Ok(outcome)
+}
+
+/// The approving answer for this sign-in, from the number typed or the option picked.
+fn approving(
+    approval: &Approval,
+    number: Option<u8>,
+    option: Option<u8>,
+    verified: bool,
+) -> Result<Answer, AppError> {
+    match approval.mode {
+        NumberMode::NoNumber => Ok(Answer::Confirm),
+        NumberMode::Pick => option
+            .filter(|index| usize::from(*index) < approval.options.len())
+            .map(|index| Answer::ApproveOption { index })
+            .ok_or(AppError::new("number_needed")),
+        NumberMode::Typed | NumberMode::Choose => {
+            let number = number.ok_or(AppError::new("number_needed"))?;
+            Ok(if verified {
+                Answer::ApproveVerified { number }
+            } else {
+                Answer::Approve { number }
+            })
+        }
+    }
 }
 
 fn outcome_of(outcome: tessera_push::Outcome) -> AnswerOutcome {

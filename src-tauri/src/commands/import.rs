@@ -7,8 +7,11 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tessera_core::link::migration::ExportBatch;
 use tessera_core::vault::{Details, Duplicates};
 use tessera_core::{Account, Scanned, read_scanned};
+use tessera_push::SourceKind;
+use tessera_push::privacyidea::PushLink;
 
 use crate::error::AppError;
+use crate::inbox::Offer;
 use crate::state::{AppState, PendingImport};
 use crate::views::{ConnectOffer, Preview, PreviewAccount, Unusable};
 
@@ -122,6 +125,40 @@ fn is_enroll_link(text: &str) -> bool {
         .is_some_and(|start| start.eq_ignore_ascii_case(ENROLL_SCHEME))
 }
 
+/// The enrollment link `payload` is, of either kind, or `None` when it is none.
+fn enrollment_offer(payload: &str) -> Result<Option<Offer>, AppError> {
+    if is_enroll_link(payload) {
+        let link = tessera_push::EnrollLink::parse(payload.trim())?;
+        return Ok(Some(Offer::Tessera(link)));
+    }
+    if PushLink::is_push_link(payload) {
+        return Ok(Some(Offer::PrivacyIdea(PushLink::parse(payload)?)));
+    }
+    Ok(None)
+}
+
+/// What the page is shown of an offer: who it connects to (never the link's secret part).
+fn offer_view(token: String, offer: &Offer) -> ConnectOffer {
+    match offer {
+        Offer::Tessera(link) => ConnectOffer {
+            token,
+            server: link.server.clone(),
+            kind: SourceKind::Tessera,
+            issuer: None,
+            serial: None,
+            url: None,
+        },
+        Offer::PrivacyIdea(link) => ConnectOffer {
+            token,
+            server: link.url.origin().ascii_serialization(),
+            kind: SourceKind::PrivacyIdea,
+            issuer: Some(link.issuer.clone()),
+            serial: Some(link.serial.clone()),
+            url: Some(link.url.to_string()),
+        },
+    }
+}
+
 /// Reads payloads into one preview, gathering the parts of an export with those scanned before.
 /// An approval server's enrollment link among them becomes an offer to connect, kept in Rust
 /// until the user says yes (the same scan serves both, so the user need not know which is which).
@@ -131,20 +168,16 @@ fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError>
     let mut parts = Vec::new();
     let mut connect = None;
     for payload in payloads {
-        if is_enroll_link(&payload) {
-            let link = tessera_push::EnrollLink::parse(payload.trim())?;
+        if let Some(offer) = enrollment_offer(&payload)? {
             let token = new_token()?;
-            let offer = ConnectOffer {
-                token: token.clone(),
-                server: link.server.clone(),
-            };
+            let shown = offer_view(token.clone(), &offer);
             state
                 .approvals
                 .offers
                 .lock()
                 .map_err(|_| AppError::new("unexpected"))?
-                .insert(token, link);
-            connect = Some(offer);
+                .insert(token, offer);
+            connect = Some(shown);
             continue;
         }
         match read_scanned(&payload)? {

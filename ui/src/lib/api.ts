@@ -54,17 +54,26 @@ export interface Preview {
   connect: ConnectOffer | null;
 }
 
+/** What kind of server asks for approvals: Tessera's own, or a privacyIDEA push token's. */
+export type SourceKind = 'tessera' | 'privacy_idea';
+
 /** An approval server the user may connect to (its link's one-time token stays in Rust). */
 export interface ConnectOffer {
   /** Hand back to `connectServer`. */
   token: string;
   /** The server's origin, for the user to check. */
   server: string;
+  kind: SourceKind;
+  /** A privacyIDEA token's issuer, serial number and full address. */
+  issuer: string | null;
+  serial: string | null;
+  url: string | null;
 }
 
 /** An approval server the vault is enrolled with. Times are Unix seconds. */
 export interface ServerView {
   id: number;
+  kind: SourceKind;
   server: string;
   relyingParty: string;
   account: string;
@@ -78,6 +87,7 @@ export interface ServerView {
 export interface ApprovalView {
   serverId: number;
   id: string;
+  kind: SourceKind;
   server: string;
   relyingParty: string;
   account: string;
@@ -88,9 +98,15 @@ export interface ApprovalView {
   ip: string | null;
   /** When the sign-in was asked for. */
   time: number;
-  /** `typed`: the user types the number the site shows; `choose`: one of three. */
-  mode: 'typed' | 'choose';
+  /**
+   * `typed`: the user types the number the site shows; `choose`: one of three; `pick`: one of
+   * `options` (a privacyIDEA token's); `none`: nothing to match, approve or deny.
+   */
+  mode: 'typed' | 'choose' | 'pick' | 'none';
   choices: number[] | null;
+  options: string[];
+  /** The server's own question, where it words one. */
+  question: string | null;
   createdAt: number;
   expiresAt: number;
   /** The user gave the site no password: approving needs the user verified on this device. */
@@ -219,8 +235,9 @@ export const api = {
   listServers: () => invoke<ServerView[]>('list_servers'),
   disconnectServer: (id: number) => invoke<void>('disconnect_server', { id }),
   pendingApprovals: () => invoke<Pending>('pending_approvals'),
-  answerApproval: (serverId: number, id: string, answer: UserAnswer, number: number | null) =>
-    invoke<AnswerOutcome>('answer_approval', { serverId, id, answer, number }),
+  /** `number` typed or chosen; `option` the place of the option picked (`pick` mode). */
+  answerApproval: (serverId: number, id: string, answer: UserAnswer, number: number | null, option: number | null) =>
+    invoke<AnswerOutcome>('answer_approval', { serverId, id, answer, number, option }),
   /** Before approving with app lock on: the password, or null for a biometric check. */
   confirmPresence: (password: string | null) => invoke<void>('confirm_presence', { password }),
   activityLog: () => invoke<string>('activity_log'),

@@ -15,6 +15,7 @@ import {
 const approval = (serverId: number, id: string, createdAt: number, expiresAt = createdAt + 90): ApprovalView => ({
   serverId,
   id,
+  kind: 'tessera',
   server: 'https://approvals.example.com',
   relyingParty: 'Demo shop',
   account: 'alice',
@@ -26,6 +27,8 @@ const approval = (serverId: number, id: string, createdAt: number, expiresAt = c
   time: createdAt,
   mode: 'typed',
   choices: null,
+  options: [],
+  question: null,
   createdAt,
   expiresAt,
   passwordless: false,
@@ -72,6 +75,9 @@ describe('answers', () => {
   it('name their messages', () => {
     expect(outcomeMessageKey('wrongNumber')).toBe('approval.outcome.wrongNumber');
     expect(outcomeMessageKey('expired')).toBe('approval.outcome.expired');
+    expect(outcomeMessageKey('notMe')).toBe('approval.outcome.notMe');
+    expect(outcomeMessageKey('notMe', 'privacy_idea')).toBe('approval.outcome.notMe.privacyIdea');
+    expect(outcomeMessageKey('denied', 'privacy_idea')).toBe('approval.outcome.denied');
   });
 
   it('take one or two digits as the number', () => {

@@ -2,7 +2,7 @@
 // on start and resume, each arrival as it comes), without duplicates, oldest first, and dropped
 // once expired; and what each answer means in words.
 
-import type { AnswerOutcome, ApprovalView } from './api';
+import type { AnswerOutcome, ApprovalView, SourceKind } from './api';
 
 /** The key that names one sign-in: its server and its id there. */
 export function approvalKey(approval: Pick<ApprovalView, 'serverId' | 'id'>): string {
@@ -43,9 +43,12 @@ export function countdownText(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 }
 
-/** The catalogue key of the message an answer leaves on screen. */
-export function outcomeMessageKey(outcome: AnswerOutcome | 'expired'): string {
-  return `approval.outcome.${outcome}`;
+/**
+ * The catalogue key of the message an answer leaves on screen. A privacyIDEA server pauses
+ * nothing after "this wasn't me": its message says only what happened.
+ */
+export function outcomeMessageKey(outcome: AnswerOutcome | 'expired', kind: SourceKind = 'tessera'): string {
+  return outcome === 'notMe' && kind === 'privacy_idea' ? 'approval.outcome.notMe.privacyIdea' : `approval.outcome.${outcome}`;
 }
 
 /** A typed number the screen can send: one or two digits, as the site shows it. */

@@ -1,14 +1,16 @@
 //! `tessera approvals`: the device side of sign-in approvals, so the command line can stand in
-//! for a phone. Enrollments (with their device keys) are sealed in the vault.
+//! for a phone, with Tessera approval servers and privacyIDEA push tokens alike. Enrollments
+//! (with their device keys) are sealed in the vault.
 
 use std::io::Write;
 
 use tessera_core::Vault;
 use tessera_core::vault::ApprovalServerId;
 use tessera_push::inbox::NotFound;
+use tessera_push::privacyidea::{self, PushLink};
 use tessera_push::{
-    Answer, Approval, Client, DenyReason, EnrollLink, Enrollment, Followed, Inbox, Outcome,
-    ProtocolError, Status,
+    Answer, Approval, Client, DenyReason, EnrollLink, Enrolled, Followed, Inbox, NumberMode,
+    Outcome, ProtocolError, Status,
 };
 
 use crate::failure::Failure;
@@ -17,7 +19,8 @@ use crate::unlock::{VaultOptions, vault_failure};
 /// `tessera approvals …`
 #[derive(clap::Subcommand)]
 pub enum ApprovalsCommand {
-    /// Enroll with an approval server, from the site's tessera://enroll link.
+    /// Enroll with an approval server, from the site's tessera://enroll link or a privacyIDEA
+    /// push token's otpauth://pipush link.
     Enroll {
         /// The enrollment link (or - to read it from standard input).
         link: String,
@@ -50,9 +53,10 @@ pub enum ApprovalsCommand {
     Approve {
         /// The approval's id.
         id: String,
-        /// The number on the sign-in screen.
+        /// The number (or, for a privacyIDEA token, the choice) on the sign-in screen; left out
+        /// for a sign-in that has nothing to match.
         #[arg(long)]
-        number: u8,
+        number: Option<String>,
     },
     /// Deny a sign-in.
     Deny {
@@ -86,23 +90,18 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// The vault's enrollments.
-fn enrollments(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrollment)>, Failure> {
+fn enrollments(vault: &Vault) -> Result<Vec<(ApprovalServerId, Enrolled)>, Failure> {
     vault
         .approval_servers()
         .map_err(vault_failure)?
         .into_iter()
-        .map(|(id, bytes)| {
-            Ok((
-                id,
-                Enrollment::from_bytes(&bytes).map_err(protocol_failure)?,
-            ))
-        })
+        .map(|(id, bytes)| Ok((id, Enrolled::from_bytes(&bytes).map_err(protocol_failure)?)))
         .collect()
 }
 
 /// The vault's servers as one inbox; refused when there is none.
 fn inbox(vault: &Vault, client: &Client) -> Result<Inbox<ApprovalServerId>, Failure> {
-    let inbox = Inbox::of_tessera_servers(enrollments(vault)?, client);
+    let inbox = Inbox::of_enrolled(enrollments(vault)?, client);
     if inbox.is_empty() {
         return Err(Failure::bad_input(
             "this vault is not enrolled with any approval server: enroll with 'tessera approvals enroll <link>'",
@@ -118,6 +117,9 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
     match command {
         ApprovalsCommand::Enroll { link, name } => {
             let text = crate::input::link(&link)?;
+            if PushLink::is_push_link(&text) {
+                return enroll_push_token(&text, options, &runtime, &client);
+            }
             let link = EnrollLink::parse(&text).map_err(Failure::bad_input)?;
             let mut vault = options.unlock()?;
             let name = name.unwrap_or_else(|| tessera_push::default_device_name("tessera"));
@@ -135,14 +137,20 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::Servers => {
             let vault = options.unlock()?;
-            for (id, enrollment) in enrollments(&vault)? {
-                println!(
-                    "{id}\t{}\t{}\t{}\tdevice {}",
-                    enrollment.relying_party,
-                    enrollment.account,
-                    enrollment.server,
-                    enrollment.device_id
-                );
+            for (id, enrolled) in enrollments(&vault)? {
+                match enrolled {
+                    Enrolled::Tessera(enrollment) => println!(
+                        "{id}\tTessera\t{}\t{}\t{}\tdevice {}",
+                        enrollment.relying_party,
+                        enrollment.account,
+                        enrollment.server,
+                        enrollment.device_id
+                    ),
+                    Enrolled::PrivacyIdea(token) => println!(
+                        "{id}\tprivacyIDEA\t{}\t{}\t{}\tpush token",
+                        token.issuer, token.serial, token.url
+                    ),
+                }
             }
             Ok(())
         }
@@ -167,20 +175,28 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
         }
         ApprovalsCommand::List { json } => {
             let vault = options.unlock()?;
-            let waiting = runtime.block_on(inbox(&vault, &client)?.pending());
+            let inbox = inbox(&vault, &client)?;
+            let waiting = runtime.block_on(inbox.pending());
             if let Some((_, error)) = waiting.unreachable.into_iter().next() {
                 return Err(protocol_failure(error));
             }
-            let all: Vec<Approval> = waiting
+            let all: Vec<(&str, Approval)> = waiting
                 .approvals
                 .into_iter()
-                .map(|(_, approval)| approval)
+                .map(|(server, approval)| (source_name(&inbox, &server), approval))
                 .collect();
             if json {
-                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+                let listed: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|(source, approval)| with_source(approval, source))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&listed).unwrap_or_default()
+                );
             } else {
-                for approval in &all {
-                    println!("{}", summary(approval));
+                for (source, approval) in &all {
+                    println!("{}", summary(approval, source));
                 }
                 if all.is_empty() {
                     eprintln!("tessera: no sign-ins are waiting");
@@ -206,12 +222,12 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
             // A vault that asked for its password (or recovery code) just now verified the user,
             // which a sign-in without a password needs; one that opens without asking did not.
             let verified = !vault.opens_without_asking().map_err(vault_failure)?;
-            let approve = if verified {
-                Answer::ApproveVerified { number }
-            } else {
-                Answer::Approve { number }
-            };
-            let outcome = runtime.block_on(answer(&inbox(&vault, &client)?, &id, approve))?;
+            let inbox = inbox(&vault, &client)?;
+            let outcome = runtime.block_on(async {
+                let (server, approval) = find(&inbox, &id).await?;
+                let approve = approval_answer(&approval, number.as_deref(), verified)?;
+                answer_at(&inbox, &server, &id, approve).await
+            })?;
             report(&id, outcome)
         }
         ApprovalsCommand::Deny { id, not_me } => {
@@ -221,11 +237,11 @@ pub fn run(command: ApprovalsCommand, options: &VaultOptions) -> Result<(), Fail
             } else {
                 DenyReason::Declined
             };
-            let outcome = runtime.block_on(answer(
-                &inbox(&vault, &client)?,
-                &id,
-                Answer::Deny { reason },
-            ))?;
+            let inbox = inbox(&vault, &client)?;
+            let outcome = runtime.block_on(async {
+                let (server, _) = find(&inbox, &id).await?;
+                answer_at(&inbox, &server, &id, Answer::Deny { reason }).await
+            })?;
             report(&id, outcome)
         }
         ApprovalsCommand::Watch { json } => {
@@ -251,16 +267,111 @@ async fn find(
 }
 
 /// Answers a sign-in at the server that has it.
-async fn answer(
+async fn answer_at(
     inbox: &Inbox<ApprovalServerId>,
+    server: &ApprovalServerId,
     id: &str,
     answer: Answer,
 ) -> Result<Outcome, Failure> {
-    let (server, _) = find(inbox, id).await?;
     let source = inbox
-        .source(&server)
+        .source(server)
         .ok_or_else(|| Failure::other("the approval server left the inbox"))?;
     source.answer(id, answer).await.map_err(protocol_failure)
+}
+
+/// The approving answer `--number` gives for this sign-in, or why it does not fit.
+fn approval_answer(
+    approval: &Approval,
+    number: Option<&str>,
+    verified: bool,
+) -> Result<Answer, Failure> {
+    match (approval.mode, number) {
+        (NumberMode::NoNumber, None) => Ok(Answer::Confirm),
+        (NumberMode::NoNumber, Some(_)) => Err(Failure::bad_input(
+            "this sign-in has no number to match: approve it without --number",
+        )),
+        (NumberMode::Pick, Some(given)) => approval
+            .option_index(given)
+            .map(|index| Answer::ApproveOption { index })
+            .ok_or_else(|| {
+                Failure::bad_input(format!(
+                    "{given} is not one of the choices: pick the one the sign-in page shows ({})",
+                    approval.options.join(", ")
+                ))
+            }),
+        (NumberMode::Pick, None) => Err(Failure::bad_input(format!(
+            "this sign-in needs the choice the sign-in page shows: --number <{}>",
+            approval.options.join("|")
+        ))),
+        (NumberMode::Typed | NumberMode::Choose, given) => {
+            let number = given
+                .and_then(|given| given.trim().parse::<u8>().ok())
+                .ok_or_else(|| {
+                    Failure::bad_input(
+                        "this sign-in needs the number the sign-in screen shows: --number <0-99>",
+                    )
+                })?;
+            Ok(if verified {
+                Answer::ApproveVerified { number }
+            } else {
+                Answer::Approve { number }
+            })
+        }
+    }
+}
+
+/// Enrolls a privacyIDEA push token from its link and seals it in the vault.
+fn enroll_push_token(
+    text: &str,
+    options: &VaultOptions,
+    runtime: &tokio::runtime::Runtime,
+    client: &Client,
+) -> Result<(), Failure> {
+    let link = PushLink::parse(text).map_err(Failure::bad_input)?;
+    eprintln!(
+        "tessera: privacyIDEA push token {} from {} at {}",
+        link.serial, link.issuer, link.url
+    );
+    let mut vault = options.unlock()?;
+    let token = runtime
+        .block_on(privacyidea::enroll(client, &link))
+        .map_err(protocol_failure)?;
+    let enrolled = Enrolled::PrivacyIdea(token);
+    let known = enrollments(&vault)?;
+    let id = vault
+        .add_approval_server(&enrolled.to_bytes())
+        .map_err(vault_failure)?;
+    // The same token enrolled again (its administrator rolled it anew): the old keys answer
+    // nothing at the server any more.
+    for (stale, _) in known.iter().filter(|(_, other)| other.same_as(&enrolled)) {
+        vault
+            .remove_approval_server(*stale)
+            .map_err(vault_failure)?;
+        eprintln!("tessera: the token enrolled before as {stale} was replaced");
+    }
+    if let Enrolled::PrivacyIdea(token) = &enrolled {
+        println!(
+            "enrolled {id}\tprivacyIDEA push token {} from {}\t{}",
+            token.serial, token.issuer, token.url
+        );
+    }
+    Ok(())
+}
+
+/// How the command line names the kind of server `server` is.
+fn source_name(inbox: &Inbox<ApprovalServerId>, server: &ApprovalServerId) -> &'static str {
+    inbox
+        .source(server)
+        .map_or("", |source| source.kind().name())
+}
+
+/// The approval as JSON, with the kind of server it came from.
+fn with_source(approval: &Approval, source: &str) -> serde_json::Value {
+    let mut value = serde_json::to_value(approval).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("source".into(), source.into());
+    }
+    value
 }
 
 fn report(id: &str, outcome: Outcome) -> Result<(), Failure> {
@@ -286,10 +397,10 @@ fn report(id: &str, outcome: Outcome) -> Result<(), Failure> {
     }
 }
 
-fn summary(approval: &Approval) -> String {
+fn summary(approval: &Approval, source: &str) -> String {
     let left = approval.expires_at - now();
     format!(
-        "{}\t{}\t{}\t{}\texpires in {} s",
+        "{}\t{source}\t{}\t{}\t{}\texpires in {} s",
         approval.id,
         approval.relying_party,
         approval.account,
@@ -328,15 +439,25 @@ fn details(approval: &Approval) -> String {
             text.push_str(&format!("{label}: {value}\n"));
         }
     }
+    if let Some(question) = &approval.question {
+        text.push_str(&format!("Question: {question}\n"));
+    }
     if approval.passwordless {
         text.push_str("Without a password: approving needs a vault that asks for its password\n");
     }
-    match approval.choices {
-        Some(choices) => text.push_str(&format!(
+    match (approval.mode, approval.choices) {
+        (NumberMode::NoNumber, _) => text.push_str(
+            "Nothing to match: tessera approvals approve <id>, or deny <id>\n",
+        ),
+        (NumberMode::Pick, _) => text.push_str(&format!(
+            "Pick the one the sign-in page shows: {} (tessera approvals approve <id> --number <choice>)\n",
+            approval.options.join(" ")
+        )),
+        (_, Some(choices)) => text.push_str(&format!(
             "Pick the number the sign-in screen shows: {} {} {}\n",
             choices[0], choices[1], choices[2]
         )),
-        None => text.push_str("Type the number the sign-in screen shows: tessera approvals approve <id> --number <n>\n"),
+        (_, None) => text.push_str("Type the number the sign-in screen shows: tessera approvals approve <id> --number <n>\n"),
     }
     text.push_str(&format!(
         "Expires in {} s\n",
@@ -354,12 +475,13 @@ fn now() -> i64 {
 /// Follows every server's event stream, printing each new sign-in as it arrives; each server
 /// is reconnected after a dropped connection, waiting longer each time (up to a minute).
 async fn watch(inbox: &Inbox<ApprovalServerId>, json: bool) -> Result<(), Failure> {
-    let news = |_: &ApprovalServerId, event: Followed| match event {
+    let news = |server: &ApprovalServerId, event: Followed| match event {
         Followed::Arrived(approval) => {
+            let source = source_name(inbox, server);
             let line = if json {
-                serde_json::to_string(&approval).unwrap_or_default()
+                with_source(&approval, source).to_string()
             } else {
-                summary(&approval)
+                summary(&approval, source)
             };
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{line}");
@@ -367,6 +489,10 @@ async fn watch(inbox: &Inbox<ApprovalServerId>, json: bool) -> Result<(), Failur
         }
         Followed::Lost { error, retry_in } => {
             eprintln!("tessera: {error}; trying again in {} s", retry_in.as_secs())
+        }
+        Followed::Dropped(why) => {
+            let origin = inbox.source(server).map_or("", |source| source.server());
+            eprintln!("tessera: dropped a challenge from {origin}: {why}")
         }
         Followed::Reached => {}
     };
