@@ -134,7 +134,10 @@ fn the_command_line_approves_and_declines_real_privacyidea_push_challenges() {
     assert_eq!(approval["account"], serial.as_str());
     assert_eq!(approval["context"]["site"], "Tessera tests");
     let question = approval["question"].as_str().unwrap();
-    assert!(question.starts_with("Sign in from 127.0.0.1?"), "{question}");
+    assert!(
+        question.starts_with("Sign in from 127.0.0.1?"),
+        "{question}"
+    );
     let id = approval["id"].as_str().unwrap();
     let shown = run.ok(&["approvals", "show", id]);
     assert!(shown.contains("Nothing to match"), "{shown}");
@@ -143,8 +146,14 @@ fn the_command_line_approves_and_declines_real_privacyidea_push_challenges() {
         &["approvals", "approve", id, "--number", "12"],
         "no number to match",
     );
-    assert!(!privacyidea.approved(&challenge), "a refused answer sends nothing");
-    assert_eq!(run.ok(&["approvals", "approve", id]).trim(), format!("approved {id}"));
+    assert!(
+        !privacyidea.approved(&challenge),
+        "a refused answer sends nothing"
+    );
+    assert_eq!(
+        run.ok(&["approvals", "approve", id]).trim(),
+        format!("approved {id}")
+    );
     assert!(privacyidea.approved(&challenge));
     assert_eq!(privacyidea.finish(&serial, &challenge), "ACCEPT");
     run.refused(&["approvals", "approve", id], "no waiting sign-in");
@@ -156,28 +165,41 @@ fn the_command_line_approves_and_declines_real_privacyidea_push_challenges() {
     assert_eq!(listed[0]["id"], id);
     assert_eq!(listed[0]["source"], "privacyIDEA");
     let line = run.ok(&["approvals", "list"]);
-    assert!(line.starts_with(&format!("{id}\tprivacyIDEA\tprivacyIDEA\t{serial}")), "{line}");
-    assert_eq!(run.ok(&["approvals", "deny", id]).trim(), format!("denied {id}"));
+    assert!(
+        line.starts_with(&format!("{id}\tprivacyIDEA\tprivacyIDEA\t{serial}")),
+        "{line}"
+    );
+    assert_eq!(
+        run.ok(&["approvals", "deny", id]).trim(),
+        format!("denied {id}")
+    );
     assert!(!privacyidea.approved(&challenge));
     assert_eq!(privacyidea.finish(&serial, &challenge), "REJECT");
 
     // With number matching: the choice the sign-in page shows approves.
     privacyidea.push_policies(true);
     let (challenge, approval) = next_challenge(&|| privacyidea.trigger(&serial));
-    let shows = challenge.presence_answer.clone().expect("the page's number");
+    let shows = challenge
+        .presence_answer
+        .clone()
+        .expect("the page's number");
     assert_eq!(approval["mode"], "pick");
     let options: Vec<String> = serde_json::from_value(approval["options"].clone()).unwrap();
     assert_eq!(options.len(), 3, "{options:?}");
     assert!(options.contains(&shows), "{shows} among {options:?}");
     let id = approval["id"].as_str().unwrap();
-    assert!(run.ok(&["approvals", "show", id]).contains("Pick the one the sign-in page shows"));
+    assert!(
+        run.ok(&["approvals", "show", id])
+            .contains("Pick the one the sign-in page shows")
+    );
     run.refused(&["approvals", "approve", id], "needs the choice");
     run.refused(
         &["approvals", "approve", id, "--number", "100"],
         "not one of the choices",
     );
     assert_eq!(
-        run.ok(&["approvals", "approve", id, "--number", &shows]).trim(),
+        run.ok(&["approvals", "approve", id, "--number", &shows])
+            .trim(),
         format!("approved {id}")
     );
     assert_eq!(privacyidea.finish(&serial, &challenge), "ACCEPT");
@@ -232,12 +254,198 @@ fn privacyidea_code_tokens_are_added_like_any_link() {
         let (serial, link) = privacyidea.new_code_token(kind);
         let added = run.ok(&["add", &link]);
         assert!(added.starts_with("added "), "{added}");
-        let id = added["added ".len()..].split('\t').next().unwrap().to_string();
+        let id = added["added ".len()..]
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string();
         let code = run.ok(&["code", &id]);
         let otp = code.split('\t').next().unwrap();
         assert!(
             privacyidea.code_accepted(&serial, otp),
             "{kind}: privacyIDEA takes Tessera's code {otp}"
+        );
+    }
+}
+
+/// The library under the command line, for what a server that behaves cannot show: a token
+/// whose pinned key is not the one that signs its challenges.
+mod through_the_library {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tessera_push::privacyidea::{
+        self, PhoneKey, PrivacyIdeaToken, PushLink, PushToken, ServerKey,
+    };
+    use tessera_push::{Answer, ApprovalSource, Client, Followed, ProtocolError, Status};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn enrolled(
+        privacyidea: &PrivacyIdea,
+        runtime: &tokio::runtime::Runtime,
+    ) -> (String, PushToken) {
+        let (serial, link) = privacyidea.new_push_token();
+        let link = PushLink::parse(&link).unwrap();
+        let token = runtime
+            .block_on(privacyidea::enroll(&Client::new(), &link))
+            .unwrap();
+        (serial, token)
+    }
+
+    /// The same token, with another server key pinned (or another address).
+    fn with(token: &PushToken, server_key: &ServerKey, url: &str) -> PushToken {
+        PushToken {
+            url: url.to_string(),
+            serial: token.serial.clone(),
+            issuer: token.issuer.clone(),
+            label: token.label.clone(),
+            key: PhoneKey::from_pkcs8(token.key.pkcs8()).unwrap(),
+            server_key: ServerKey::from_der(server_key.der().to_vec()).unwrap(),
+            enrolled_at: token.enrolled_at,
+        }
+    }
+
+    #[test]
+    fn a_challenge_the_pinned_key_did_not_sign_is_never_shown_or_answered() {
+        let _turn = one_at_a_time();
+        let Some(privacyidea) = PrivacyIdea::from_env() else {
+            return;
+        };
+        privacyidea.push_policies(false);
+        let runtime = runtime();
+        let (serial, token) = enrolled(&privacyidea, &runtime);
+        let (_, other) = enrolled(&privacyidea, &runtime);
+        let forged =
+            PrivacyIdeaToken::new(with(&token, &other.server_key, &token.url), Client::new());
+        let honest =
+            PrivacyIdeaToken::new(with(&token, &token.server_key, &token.url), Client::new());
+        let challenge = privacyidea.trigger(&serial);
+
+        assert_eq!(runtime.block_on(forged.pending()).unwrap(), Vec::new());
+        let heard = Mutex::new(Vec::new());
+        let news = |event: Followed| {
+            heard.lock().unwrap().push(match event {
+                Followed::Reached => "reached".to_string(),
+                Followed::Arrived(approval) => format!("arrived {}", approval.id),
+                Followed::Dropped(why) => format!("dropped: {why}"),
+                Followed::Lost { error, .. } => format!("lost: {error}"),
+            })
+        };
+        let _ = runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(2), forged.follow(&news)).await
+        });
+        assert_eq!(
+            *heard.lock().unwrap(),
+            [
+                "reached",
+                "dropped: a challenge was not signed by the server's key"
+            ]
+        );
+
+        let shown = runtime.block_on(honest.pending()).unwrap();
+        assert_eq!(shown.len(), 1, "the honest token sees it");
+        let id = shown[0].id.clone();
+        let refused = runtime.block_on(forged.answer(&id, Answer::Confirm));
+        assert!(
+            matches!(refused, Err(ProtocolError::Refused { status: 404, .. })),
+            "{refused:?}"
+        );
+        assert!(!privacyidea.approved(&challenge));
+        let outcome = runtime
+            .block_on(honest.answer(&id, Answer::Confirm))
+            .unwrap();
+        assert_eq!(outcome.status, Status::Approved);
+        let again = runtime.block_on(honest.answer(&id, Answer::Confirm));
+        assert!(again.is_err(), "never answered twice: {again:?}");
+        assert_eq!(privacyidea.finish(&serial, &challenge), "ACCEPT");
+
+        // A push service's new address for the phone reaches the server, signed.
+        runtime
+            .block_on(honest.update_push_token("tessera-test-push-token"))
+            .unwrap();
+        let info = &privacyidea.token(&serial)["info"];
+        assert_eq!(info["firebase_token"], "tessera-test-push-token", "{info}");
+    }
+
+    /// Counts the bytes that pass through it to the server and back.
+    async fn counting_proxy(upstream: String, bytes: Arc<AtomicU64>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let bytes = bytes.clone();
+                tokio::spawn(async move {
+                    let mut outbound = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                    if let Ok((sent, received)) =
+                        tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await
+                    {
+                        bytes.fetch_add(sent + received, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        address
+    }
+
+    /// This thread's CPU time so far (Linux).
+    fn cpu_time() -> Duration {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        let nanos = stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Duration::from_nanos(nanos)
+    }
+
+    /// Prints what one poll costs the phone: time, CPU, bytes on the wire.
+    #[test]
+    fn one_poll_costs() {
+        let _turn = one_at_a_time();
+        let Some(privacyidea) = PrivacyIdea::from_env() else {
+            return;
+        };
+        privacyidea.push_policies(false);
+        let runtime = runtime();
+        let (_, token) = enrolled(&privacyidea, &runtime);
+        let bytes = Arc::new(AtomicU64::new(0));
+        let upstream = privacyidea.base.trim_start_matches("http://").to_string();
+        let proxy = runtime.block_on(counting_proxy(upstream, bytes.clone()));
+        // Each poll on a connection of its own, as after a phone's sleep; nothing is waiting.
+        const POLLS: u32 = 20;
+        let (mut wall, mut cpu) = (Duration::ZERO, Duration::ZERO);
+        for _ in 0..POLLS {
+            let source = PrivacyIdeaToken::new(
+                with(&token, &token.server_key, &format!("{proxy}/ttype/push")),
+                Client::new(),
+            );
+            let (started, cpu_before) = (Instant::now(), cpu_time());
+            assert_eq!(runtime.block_on(source.pending()).unwrap(), Vec::new());
+            wall += started.elapsed();
+            cpu += cpu_time() - cpu_before;
+        }
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(200)).await });
+        let per_poll = bytes.load(Ordering::Relaxed) / u64::from(POLLS);
+        assert!(per_poll > 0, "the polls went through the proxy");
+        let sign_started = Instant::now();
+        for _ in 0..POLLS {
+            token
+                .key
+                .sign("PIPU0001|2026-12-03T12:00:00.000000+00:00")
+                .unwrap();
+        }
+        println!(
+            "privacyIDEA push: one poll with nothing waiting: {} ms wall, {} ms CPU on the phone's side (of which the RSA-3072 signature {} ms), {per_poll} bytes on the wire (request and answer, plain HTTP, new connection)",
+            (wall / POLLS).as_millis(),
+            (cpu / POLLS).as_millis(),
+            (sign_started.elapsed() / POLLS).as_millis()
         );
     }
 }

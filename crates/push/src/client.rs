@@ -81,9 +81,7 @@ impl Client {
     }
 
     /// What privacyIDEA tokens remember of their challenges (first seen, answered).
-    pub(crate) fn privacyidea_memory(
-        &self,
-    ) -> &std::sync::Mutex<crate::privacyidea::Remembered> {
+    pub(crate) fn privacyidea_memory(&self) -> &std::sync::Mutex<crate::privacyidea::Remembered> {
         &self.privacyidea
     }
 

@@ -486,7 +486,11 @@ async fn a_sign_in_without_a_password_needs_the_user_verified(db: Db) {
                 Some(json!({ "account": "pat", "context": context, "mode": mode })),
             )
             .await;
-        assert_eq!((code, refused["error"].as_str()), (400, Some("invalid_mode")), "{mode}");
+        assert_eq!(
+            (code, refused["error"].as_str()),
+            (400, Some("invalid_mode")),
+            "{mode}"
+        );
     }
     let (code, created) = harness
         .rp(

@@ -144,7 +144,10 @@ impl PrivacyIdea {
         let link = detail["pushurl"]["value"]
             .as_str()
             .unwrap_or_else(|| panic!("a push link: {answer}"));
-        (detail["serial"].as_str().unwrap().to_string(), link.to_string())
+        (
+            detail["serial"].as_str().unwrap().to_string(),
+            link.to_string(),
+        )
     }
 
     /// A new token of `kind` (`totp`, `hotp`) without a PIN: its serial and its link.
@@ -158,7 +161,10 @@ impl PrivacyIdea {
         let link = detail["googleurl"]["value"]
             .as_str()
             .unwrap_or_else(|| panic!("a {kind} link: {answer}"));
-        (detail["serial"].as_str().unwrap().to_string(), link.to_string())
+        (
+            detail["serial"].as_str().unwrap().to_string(),
+            link.to_string(),
+        )
     }
 
     /// What the server keeps of a token (`tokeninfo`, `rollout_state`, …).

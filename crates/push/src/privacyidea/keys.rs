@@ -20,7 +20,11 @@ pub struct PhoneKey {
 
 impl std::fmt::Debug for PhoneKey {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "PhoneKey(RSA-{})", self.pair.public().modulus_len() * 8)
+        write!(
+            formatter,
+            "PhoneKey(RSA-{})",
+            self.pair.public().modulus_len() * 8
+        )
     }
 }
 
@@ -87,7 +91,9 @@ impl ServerKey {
             .collect();
         let der = base64::engine::general_purpose::STANDARD
             .decode(body.replace('-', "+").replace('_', "/"))
-            .map_err(|_| ProtocolError::UnexpectedAnswer("the server's key is not base64".into()))?;
+            .map_err(|_| {
+                ProtocolError::UnexpectedAnswer("the server's key is not base64".into())
+            })?;
         ServerKey::from_der(der)
     }
 
@@ -158,7 +164,10 @@ mod tests {
     fn a_new_key_signs_what_its_public_half_verifies_and_survives_the_vault() {
         use rsa::pkcs8::DecodePublicKey;
         let key = PhoneKey::generate().unwrap();
-        assert_eq!(format!("{key:?}"), format!("PhoneKey(RSA-{PHONE_KEY_BITS})"));
+        assert_eq!(
+            format!("{key:?}"),
+            format!("PhoneKey(RSA-{PHONE_KEY_BITS})")
+        );
         let again = PhoneKey::from_pkcs8(key.pkcs8()).unwrap();
         let signature = again.sign("nonce|serial").unwrap();
         // The SPKI parses with an independent reader (the rsa crate's), as privacyIDEA parses it.

@@ -89,13 +89,14 @@ impl PushLink {
                 .filter(|value| !value.is_empty())
         };
         let version = field("v").unwrap_or_else(|| "1".into());
-        if version.parse::<u32>().is_ok_and(|v| v > NEWEST_VERSION) || version.parse::<u32>().is_err()
+        if version.parse::<u32>().is_ok_and(|v| v > NEWEST_VERSION)
+            || version.parse::<u32>().is_err()
         {
             return Err(PushLinkError::NewerVersion(version));
         }
         let serial = field("serial").ok_or(PushLinkError::Missing("serial number"))?;
-        let credential =
-            field("enrollment_credential").ok_or(PushLinkError::Missing("enrollment credential"))?;
+        let credential = field("enrollment_credential")
+            .ok_or(PushLinkError::Missing("enrollment credential"))?;
         let address = field("url").ok_or(PushLinkError::Missing("server address (url)"))?;
         let url = Url::parse(&address).map_err(|_| PushLinkError::BadUrl)?;
         if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
@@ -111,7 +112,11 @@ impl PushLink {
         let poll_only = field("poll_only").is_some_and(|value| value.eq_ignore_ascii_case("true"));
         let ttl_minutes = field("ttl").and_then(|ttl| ttl.parse().ok()).unwrap_or(10);
         Ok(PushLink {
-            label: if label.is_empty() { serial.clone() } else { label },
+            label: if label.is_empty() {
+                serial.clone()
+            } else {
+                label
+            },
             issuer: field("issuer").unwrap_or_else(|| "privacyIDEA".into()),
             serial,
             url,
@@ -160,7 +165,10 @@ mod tests {
             link.enrollment_credential.as_str(),
             "1abcb00d9636e7bad2eb263b7b7fe112bfbea9a6"
         );
-        assert!(!format!("{link:?}").contains("1abcb00d"), "Debug hides the credential");
+        assert!(
+            !format!("{link:?}").contains("1abcb00d"),
+            "Debug hides the credential"
+        );
     }
 
     #[test]
@@ -195,7 +203,8 @@ mod tests {
             PushLinkError::Unverified("mfa.example.org".into())
         );
         assert_eq!(
-            PushLink::parse(&with("http%3A//127.0.0.1%3A5055", "javascript%3Aalert(1)")).unwrap_err(),
+            PushLink::parse(&with("http%3A//127.0.0.1%3A5055", "javascript%3Aalert(1)"))
+                .unwrap_err(),
             PushLinkError::BadUrl
         );
         assert_eq!(

@@ -191,7 +191,10 @@ fn value_of(envelope: Value) -> Result<bool, ProtocolError> {
 
 /// The scheme, host and port of `url`, as errors and the clock check name the server.
 pub(crate) fn origin_of(url: &str) -> String {
-    url::Url::parse(url).map_or_else(|_| url.to_string(), |url| url.origin().ascii_serialization())
+    url::Url::parse(url).map_or_else(
+        |_| url.to_string(),
+        |url| url.origin().ascii_serialization(),
+    )
 }
 
 /// The time as privacyIDEA reads it: ISO 8601 in UTC with microseconds
@@ -210,7 +213,11 @@ pub(crate) fn iso_timestamp(time: std::time::SystemTime) -> String {
     let day_of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}+00:00",
@@ -233,13 +240,19 @@ mod tests {
         };
         assert_eq!(at(0, 0), "1970-01-01T00:00:00.000000+00:00");
         // `date -u -d @1795297561` → Sat Nov 21 21:46:01 UTC 2026.
-        assert_eq!(at(1_795_297_561, 123_456), "2026-11-21T21:46:01.123456+00:00");
+        assert_eq!(
+            at(1_795_297_561, 123_456),
+            "2026-11-21T21:46:01.123456+00:00"
+        );
         // A leap day.
         assert_eq!(at(951_782_400, 1), "2000-02-29T00:00:00.000001+00:00");
     }
 
     #[test]
     fn the_origin_names_the_server_without_its_path() {
-        assert_eq!(origin_of("http://127.0.0.1:5055/ttype/push"), "http://127.0.0.1:5055");
+        assert_eq!(
+            origin_of("http://127.0.0.1:5055/ttype/push"),
+            "http://127.0.0.1:5055"
+        );
     }
 }

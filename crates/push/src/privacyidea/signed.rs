@@ -79,7 +79,13 @@ fn canonical(value: &Value) -> String {
             names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
             let parts: Vec<String> = names
                 .into_iter()
-                .map(|name| format!("{}:{}", Value::String(name.clone()), canonical(&members[name])))
+                .map(|name| {
+                    format!(
+                        "{}:{}",
+                        Value::String(name.clone()),
+                        canonical(&members[name])
+                    )
+                })
                 .collect();
             format!("{{{}}}", parts.join(","))
         }
@@ -109,10 +115,7 @@ mod tests {
             ),
             "JDTSF2IXOG3BTK7O2Q4LDT7J4K7LLDK6|http://127.0.0.1:5055/ttype/push|PIPU0000C298|Login from 127.0.0.1?|Research|1|08,77,01"
         );
-        assert_eq!(
-            challenge("N", "U", "S", "Q", "T", "0", None),
-            "N|U|S|Q|T|0"
-        );
+        assert_eq!(challenge("N", "U", "S", "Q", "T", "0", None), "N|U|S|Q|T|0");
         assert_eq!(
             poll("PIPU0000C298", "2026-11-21T21:46:01.123456+00:00"),
             "PIPU0000C298|2026-11-21T21:46:01.123456+00:00"
@@ -129,7 +132,8 @@ mod tests {
 
     #[test]
     fn capabilities_are_signed_in_their_canonical_form() {
-        let parsed: Value = serde_json::from_str("{\"zeta\": 1, \"decline_reason\": true}").unwrap();
+        let parsed: Value =
+            serde_json::from_str("{\"zeta\": 1, \"decline_reason\": true}").unwrap();
         assert_eq!(
             capabilities(&parsed, "JDTS"),
             "{\"capabilities\":{\"decline_reason\":true,\"zeta\":1},\"nonce\":\"JDTS\"}"

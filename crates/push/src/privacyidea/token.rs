@@ -84,7 +84,8 @@ impl PushToken {
 
     /// Reads bytes written by [`PushToken::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<PushToken, ProtocolError> {
-        let stored: Stored = serde_json::from_slice(bytes).map_err(|_| ProtocolError::DamagedKey)?;
+        let stored: Stored =
+            serde_json::from_slice(bytes).map_err(|_| ProtocolError::DamagedKey)?;
         if stored.kind != KIND {
             return Err(ProtocolError::DamagedKey);
         }
