@@ -12,7 +12,7 @@ app_features=(--features tessera-app/custom-protocol)
 
 base_setup
 apt_packages oathtool dbus gnome-keyring qrencode imagemagick fonts-dejavu-core zbar-tools xvfb webkit2gtk-driver xclip \
-  postgresql openssl chromium curl
+  postgresql openssl chromium curl python3 python3-venv
 app_setup
 cargo_tool tauri-driver
 
@@ -30,8 +30,8 @@ cargo check --quiet --manifest-path crates/core/fuzz/Cargo.toml --bins
 say "Type-checking the UI (svelte-check)"
 npm --prefix ui run check
 
-say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, a private Postgres, under Xvfb"
-scripts/with-keyring.sh scripts/with-postgres.sh xvfb-run -a cargo test --workspace "${app_features[@]}"
+say "Running the tests (cargo test), with a real gnome-keyring in a private D-Bus session, a private Postgres, a private privacyIDEA, under Xvfb"
+scripts/with-keyring.sh scripts/with-postgres.sh scripts/with-privacyidea.sh xvfb-run -a cargo test --workspace "${app_features[@]}"
 
 say "Checking that the about screen's licence list is current"
 scripts/licences.sh >/dev/null
@@ -67,5 +67,8 @@ cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into tar
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
 # What one SQLite statement costs through sqlx's worker thread, next to rusqlite.
 cargo bench --quiet -p tessera-server --bench sqlite_statements
+# privacyIDEA push: how soon 'watch' shows a challenge, and what one poll costs the phone.
+scripts/with-privacyidea.sh cargo test --quiet -p tessera-cli --test privacyidea_cli -- --nocapture \
+  the_command_line_approves one_poll_costs 2>&1 | grep '^privacyIDEA push:'
 
 say "Everything passed in $(( $(date +%s) - started )) s; the build takes $(du -sh target | cut -f1) on disk"

@@ -184,7 +184,9 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
         };
         // Each server follows until it says this device may not follow any more.
         for (server, error) in inbox.follow(&news).await {
-            let origin = origins.get(&server).map_or("", |(_, origin)| origin.as_str());
+            let origin = origins
+                .get(&server)
+                .map_or("", |(_, origin)| origin.as_str());
             let code = AppError::from(error).code;
             app.state::<AppState>()
                 .activity

@@ -63,18 +63,24 @@ async fn connect<R: Runtime>(
             {
                 // The server would now count two devices for one: it forgets the new one again.
                 let _ = client.unenroll(enrollment).await;
-                return Err(AppError::with("already_connected", enrollment.server.clone()));
+                return Err(AppError::with(
+                    "already_connected",
+                    enrollment.server.clone(),
+                ));
             }
             enrolled
         }
-        Offer::PrivacyIdea(link) => Enrolled::PrivacyIdea(privacyidea::enroll(&client, &link).await?),
+        Offer::PrivacyIdea(link) => {
+            Enrolled::PrivacyIdea(privacyidea::enroll(&client, &link).await?)
+        }
     };
     let id = state.with_vault(|vault| Ok(vault.add_approval_server(&enrolled.to_bytes())?))?;
     // A privacyIDEA token enrolled again (its administrator rolled it anew) has new keys at the
     // server: the old ones in the vault answer nothing any more, so they go.
-    for (stale, _) in known.iter().filter(|(_, other)| {
-        matches!(other, Enrolled::PrivacyIdea(_)) && other.same_as(&enrolled)
-    }) {
+    for (stale, _) in known
+        .iter()
+        .filter(|(_, other)| matches!(other, Enrolled::PrivacyIdea(_)) && other.same_as(&enrolled))
+    {
         state.with_vault(|vault| Ok(vault.remove_approval_server(*stale)?))?;
     }
     state.approvals.reached(id);
@@ -82,7 +88,6 @@ async fn connect<R: Runtime>(
     let _ = app.emit(CHANGED_EVENT, ());
     Ok(ServerView::new(id, &enrolled, Some(super::now_seconds())))
 }
-
 
 /// The servers the vault is enrolled with, oldest first.
 #[tauri::command]
