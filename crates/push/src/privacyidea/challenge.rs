@@ -91,3 +91,101 @@ fn takes_decline_reason(sent: &Value, nonce: &str, token: &PushToken) -> bool {
         .verifies(&signed::capabilities(&parsed, nonce), &signature)
         && parsed.get("decline_reason") == Some(&Value::Bool(true))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacyidea::{PhoneKey, ServerKey};
+    use serde_json::json;
+    use std::sync::OnceLock;
+
+    /// A key standing in for the server's, and a token that pins it (made once: RSA is slow).
+    fn keys() -> &'static (PhoneKey, PhoneKey) {
+        static KEYS: OnceLock<(PhoneKey, PhoneKey)> = OnceLock::new();
+        KEYS.get_or_init(|| (PhoneKey::generate().unwrap(), PhoneKey::generate().unwrap()))
+    }
+
+    fn token() -> PushToken {
+        let (server, phone) = keys();
+        PushToken {
+            url: "https://pi.example.com/ttype/push".into(),
+            serial: "PIPU0001".into(),
+            issuer: "privacyIDEA".into(),
+            label: "PIPU0001".into(),
+            key: PhoneKey::from_pkcs8(phone.pkcs8()).unwrap(),
+            server_key: ServerKey::from_der(server.public_pkcs1()).unwrap(),
+            enrolled_at: 0,
+        }
+    }
+
+    /// A challenge as the server sends it, signed by `signer`.
+    fn sent(signer: &PhoneKey, presence: Option<&str>, capabilities: Option<Value>) -> Value {
+        let (nonce, url, serial) = ("NONCE", "https://pi.example.com/ttype/push", "PIPU0001");
+        let text = signed::challenge(nonce, url, serial, "Sign in?", "Work", "1", presence);
+        let mut value = json!({
+            "nonce": nonce, "url": url, "serial": serial, "question": "Sign in?",
+            "title": "Work", "sslverify": "1",
+            "signature": signed::to_base32(&signer.sign(&text).unwrap()),
+        });
+        if let Some(options) = presence {
+            value["require_presence"] = options.into();
+        }
+        if let Some(capabilities) = capabilities {
+            let signature = signer.sign(&signed::capabilities(&capabilities, nonce)).unwrap();
+            value["capabilities"] = capabilities.to_string().into();
+            value["capabilities_signature"] = signed::to_base32(&signature).into();
+        }
+        value
+    }
+
+    #[test]
+    fn a_challenge_signed_by_the_pinned_key_is_read_whole() {
+        let (server, _) = keys();
+        let checked = Challenge::verified(&sent(server, Some("08,77,01"), None), &token()).unwrap();
+        assert_eq!(checked.nonce, "NONCE");
+        assert_eq!(checked.question, "Sign in?");
+        assert_eq!(checked.title, "Work");
+        assert_eq!(checked.options, ["08", "77", "01"]);
+        assert!(!checked.takes_decline_reason);
+        let plain = Challenge::verified(&sent(server, None, None), &token()).unwrap();
+        assert!(plain.options.is_empty());
+    }
+
+    #[test]
+    fn a_changed_forged_or_misdirected_challenge_is_dropped() {
+        let (server, stranger) = keys();
+        assert_eq!(
+            Challenge::verified(&sent(stranger, None, None), &token()),
+            Err(Dropped::BadSignature)
+        );
+        let mut changed = sent(server, Some("08,77,01"), None);
+        changed["require_presence"] = "08,77,02".into();
+        assert_eq!(Challenge::verified(&changed, &token()), Err(Dropped::BadSignature));
+        let mut stripped = sent(server, Some("08,77,01"), None);
+        stripped.as_object_mut().unwrap().remove("require_presence");
+        assert_eq!(Challenge::verified(&stripped, &token()), Err(Dropped::BadSignature));
+        let mut elsewhere = sent(server, None, None);
+        elsewhere["serial"] = "PIPU0002".into();
+        assert_eq!(Challenge::verified(&elsewhere, &token()), Err(Dropped::NotOurs));
+        let mut missing = sent(server, None, None);
+        missing.as_object_mut().unwrap().remove("title");
+        assert_eq!(Challenge::verified(&missing, &token()), Err(Dropped::Malformed));
+        assert_eq!(Challenge::verified(&json!([1, 2]), &token()), Err(Dropped::Malformed));
+    }
+
+    #[test]
+    fn a_decline_reason_is_sent_only_where_the_server_signed_that_it_takes_one() {
+        let (server, stranger) = keys();
+        let capabilities = json!({ "decline_reason": true });
+        let signed = sent(server, None, Some(capabilities.clone()));
+        assert!(Challenge::verified(&signed, &token()).unwrap().takes_decline_reason);
+        let mut forged = sent(server, None, None);
+        let stranger_signed = sent(stranger, None, Some(capabilities));
+        forged["capabilities"] = stranger_signed["capabilities"].clone();
+        forged["capabilities_signature"] = stranger_signed["capabilities_signature"].clone();
+        let read = Challenge::verified(&forged, &token()).unwrap();
+        assert!(!read.takes_decline_reason, "the challenge stands, the capability does not");
+        let off = sent(server, None, Some(json!({ "decline_reason": false })));
+        assert!(!Challenge::verified(&off, &token()).unwrap().takes_decline_reason);
+    }
+}

@@ -54,6 +54,11 @@ impl PhoneKey {
         &self.pkcs8
     }
 
+    /// The public half as PKCS#1 `RSAPublicKey` DER (the form a server key is kept in).
+    pub fn public_pkcs1(&self) -> Vec<u8> {
+        self.pair.public().as_ref().to_vec()
+    }
+
     /// The public half as privacyIDEA takes it at enrollment: a DER SubjectPublicKeyInfo.
     pub fn public_spki(&self) -> Vec<u8> {
         spki_of_rsa(self.pair.public().as_ref())
