@@ -33,14 +33,14 @@ pub enum NotAnAccount {
     Passkey,
     /// `otpauth://pipush/`: a privacyIDEA push token enrollment.
     #[error(
-        "this QR code enrolls a privacyIDEA push token, which this version of Tessera cannot use yet: \
-         ask your administrator for a TOTP token instead"
+        "this QR code enrolls a privacyIDEA push token for approving sign-ins, not an account with \
+         codes: enroll it with 'tessera approvals enroll', or scan it from the app's Add screen"
     )]
     PrivacyIdeaPush,
     /// `tessera://enroll`: an enrollment for Tessera's sign-in approvals.
     #[error(
-        "this QR code sets up sign-in approvals with Tessera, which this version cannot do yet: \
-         update Tessera, or ask the site for a QR code for one-time codes"
+        "this QR code sets up sign-in approvals with Tessera, not an account with codes: enroll it \
+         with 'tessera approvals enroll', or scan it from the app's Add screen"
     )]
     ApprovalEnrollment,
     /// A contact card (vCard or MeCard).
