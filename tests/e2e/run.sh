@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end tests of the desktop app: builds the UI and the app (serving the built UI) and
 # the approval server (whose demo shop the approval test drives in Chromium), then
-# runs tests/e2e/*.test.mjs under Xvfb, in a private D-Bus session with gnome-keyring, through
-# tauri-driver and WebKitWebDriver. Screenshots go to target/e2e-screenshots.
+# runs tests/e2e/*.test.mjs under Xvfb, in a private D-Bus session with gnome-keyring, with a
+# private privacyIDEA, through tauri-driver and WebKitWebDriver. Screenshots go to target/e2e-screenshots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/setup.sh
@@ -17,6 +17,6 @@ export TESSERA_E2E_SERVER="$PWD/target/debug/tessera-server"
 export TESSERA_E2E_SCREENSHOTS="$PWD/target/e2e-screenshots"
 rm -rf "$TESSERA_E2E_SCREENSHOTS"
 # --test-force-exit: a WebDriver connection left open must not keep the run waiting.
-timeout 900 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x1024x24" \
+timeout 900 scripts/with-keyring.sh scripts/with-privacyidea.sh xvfb-run -a -s "-screen 0 1280x1024x24" \
   node --test --test-force-exit --test-concurrency=1 tests/e2e/
 echo "Screenshots of the main screens: $TESSERA_E2E_SCREENSHOTS"

@@ -121,7 +121,8 @@ export const now = readable(Date.now() / 1000, (set) => {
     set(Date.now() / 1000);
     timer = setTimeout(tick, 1000 - (Date.now() % 1000));
   };
-  timer = setTimeout(tick, 1000 - (Date.now() % 1000));
+  // A countdown that starts showing starts from now, not from when the last one stopped.
+  tick();
   return () => clearTimeout(timer);
 });
 
