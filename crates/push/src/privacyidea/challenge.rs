@@ -131,7 +131,9 @@ mod tests {
             value["require_presence"] = options.into();
         }
         if let Some(capabilities) = capabilities {
-            let signature = signer.sign(&signed::capabilities(&capabilities, nonce)).unwrap();
+            let signature = signer
+                .sign(&signed::capabilities(&capabilities, nonce))
+                .unwrap();
             value["capabilities"] = capabilities.to_string().into();
             value["capabilities_signature"] = signed::to_base32(&signature).into();
         }
@@ -160,17 +162,32 @@ mod tests {
         );
         let mut changed = sent(server, Some("08,77,01"), None);
         changed["require_presence"] = "08,77,02".into();
-        assert_eq!(Challenge::verified(&changed, &token()), Err(Dropped::BadSignature));
+        assert_eq!(
+            Challenge::verified(&changed, &token()),
+            Err(Dropped::BadSignature)
+        );
         let mut stripped = sent(server, Some("08,77,01"), None);
         stripped.as_object_mut().unwrap().remove("require_presence");
-        assert_eq!(Challenge::verified(&stripped, &token()), Err(Dropped::BadSignature));
+        assert_eq!(
+            Challenge::verified(&stripped, &token()),
+            Err(Dropped::BadSignature)
+        );
         let mut elsewhere = sent(server, None, None);
         elsewhere["serial"] = "PIPU0002".into();
-        assert_eq!(Challenge::verified(&elsewhere, &token()), Err(Dropped::NotOurs));
+        assert_eq!(
+            Challenge::verified(&elsewhere, &token()),
+            Err(Dropped::NotOurs)
+        );
         let mut missing = sent(server, None, None);
         missing.as_object_mut().unwrap().remove("title");
-        assert_eq!(Challenge::verified(&missing, &token()), Err(Dropped::Malformed));
-        assert_eq!(Challenge::verified(&json!([1, 2]), &token()), Err(Dropped::Malformed));
+        assert_eq!(
+            Challenge::verified(&missing, &token()),
+            Err(Dropped::Malformed)
+        );
+        assert_eq!(
+            Challenge::verified(&json!([1, 2]), &token()),
+            Err(Dropped::Malformed)
+        );
     }
 
     #[test]
@@ -178,14 +195,25 @@ mod tests {
         let (server, stranger) = keys();
         let capabilities = json!({ "decline_reason": true });
         let signed = sent(server, None, Some(capabilities.clone()));
-        assert!(Challenge::verified(&signed, &token()).unwrap().takes_decline_reason);
+        assert!(
+            Challenge::verified(&signed, &token())
+                .unwrap()
+                .takes_decline_reason
+        );
         let mut forged = sent(server, None, None);
         let stranger_signed = sent(stranger, None, Some(capabilities));
         forged["capabilities"] = stranger_signed["capabilities"].clone();
         forged["capabilities_signature"] = stranger_signed["capabilities_signature"].clone();
         let read = Challenge::verified(&forged, &token()).unwrap();
-        assert!(!read.takes_decline_reason, "the challenge stands, the capability does not");
+        assert!(
+            !read.takes_decline_reason,
+            "the challenge stands, the capability does not"
+        );
         let off = sent(server, None, Some(json!({ "decline_reason": false })));
-        assert!(!Challenge::verified(&off, &token()).unwrap().takes_decline_reason);
+        assert!(
+            !Challenge::verified(&off, &token())
+                .unwrap()
+                .takes_decline_reason
+        );
     }
 }
