@@ -55,6 +55,17 @@ impl Remembered {
         now
     }
 
+    /// Takes back the mark of an answer that never reached the server.
+    fn forget_answer(&mut self, nonce: &str) {
+        if let Some((.., answered)) = self
+            .challenges
+            .iter_mut()
+            .find(|(known, ..)| known == nonce)
+        {
+            *answered = false;
+        }
+    }
+
     /// Marks it answered; whether it was answered before.
     fn answer(&mut self, nonce: &str, now: i64) -> bool {
         self.first_seen(nonce, now);
@@ -242,7 +253,14 @@ impl ApprovalSource for PrivacyIdeaToken {
             if answered_before {
                 return Err(closed());
             }
-            self.answer_challenge(&challenge, answer).await
+            let answered = self.answer_challenge(&challenge, answer).await;
+            if let Err(ProtocolError::Unreachable { .. }) = &answered {
+                // Nothing reached the server: the user may try again.
+                if let Ok(mut memory) = self.client.privacyidea_memory().lock() {
+                    memory.forget_answer(id);
+                }
+            }
+            answered
         })
     }
 
@@ -301,6 +319,11 @@ mod tests {
         assert!(!memory.answer("A", 160));
         assert!(memory.answer("A", 170), "a second answer is refused");
         assert!(!memory.answer("B", 170));
+        memory.forget_answer("B");
+        assert!(
+            !memory.answer("B", 175),
+            "an answer that never arrived may be given again"
+        );
         for index in 0..REMEMBERED {
             memory.first_seen(&index.to_string(), 200);
         }
