@@ -119,6 +119,12 @@ fn counter_based_codes_move_on_each_time() {
     );
     tessera.ok(&["add", "otpauth://totp/Bank:bob?secret=JBSWY3DPEHPK3PXP"]);
     tessera.refused(&["code", "bank"], "ask by number");
+    // By number, as the message says, even when another account's name holds the digit (RFC
+    // 4226 at counter 2).
+    tessera.ok(&["add", "otpauth://totp/Shop1:carol?secret=JBSWY3DPEHPK3PXP"]);
+    let third = tessera.ok(&["code", "1"]);
+    assert_eq!(third.lines().count(), 1, "{third}");
+    assert!(third.starts_with("359152\t-\tBank (alice)"), "{third}");
     tessera.refused(&["code", "nothing-like-this"], "no account matches");
 }
 

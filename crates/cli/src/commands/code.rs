@@ -42,10 +42,20 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
     let search = args.search.unwrap_or_default();
     let mut vault = options.unlock()?;
     let entries = vault.list().map_err(vault_failure)?.entries;
-    let matches: Vec<&Entry> = entries
-        .iter()
-        .filter(|entry| matches_search(entry, &search))
-        .collect();
+    // An account's number names that account alone, even when other names contain the digits
+    // (the way out that the message below offers).
+    let by_number: Vec<&Entry> = search
+        .parse::<i64>()
+        .map(|id| entries.iter().filter(|entry| entry.id == id).collect())
+        .unwrap_or_default();
+    let matches: Vec<&Entry> = if by_number.is_empty() {
+        entries
+            .iter()
+            .filter(|entry| matches_search(entry, &search))
+            .collect()
+    } else {
+        by_number
+    };
     if matches.is_empty() {
         return Err(Failure::bad_input(format!(
             "no account matches '{search}': see 'tessera list'"
