@@ -357,6 +357,12 @@ mod through_the_library {
             "{refused:?}"
         );
         assert!(!privacyidea.approved(&challenge));
+        // An answer that does not fit the challenge is refused and uses nothing up.
+        let misfit = runtime.block_on(honest.answer(&id, Answer::ApproveOption { index: 0 }));
+        assert!(
+            matches!(misfit, Err(ProtocolError::AnswerDoesNotFit)),
+            "{misfit:?}"
+        );
         let outcome = runtime
             .block_on(honest.answer(&id, Answer::Confirm))
             .unwrap();

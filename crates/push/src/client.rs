@@ -462,7 +462,12 @@ pub(crate) fn unreachable(server: &str, error: &reqwest::Error) -> ProtocolError
     } else if error.is_connect() {
         "the connection was refused or failed".to_string()
     } else {
-        error.to_string()
+        // Without the address: a poll's carries its signed query.
+        let mut error = error.to_string();
+        if let Some(at) = error.find(" for url (") {
+            error.truncate(at);
+        }
+        error
     };
     ProtocolError::Unreachable {
         server: server.into(),

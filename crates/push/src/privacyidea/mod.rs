@@ -5,7 +5,7 @@
 //! challenges as they do a Tessera server's sign-ins.
 //!
 //! The protocol is privacyIDEA's (its `pushtoken` module, as release 3.14 speaks it); what Tessera
-//! does beyond it is in `docs/protocol.md` ("privacyIDEA push tokens"): a wrong presence answer
+//! does beyond it is in `docs/privacyidea.md`: a wrong presence answer
 //! ends the challenge instead of leaving it open for another guess, and a challenge is answered
 //! only after its signature was checked against the key pinned at enrollment.
 

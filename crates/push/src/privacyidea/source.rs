@@ -18,7 +18,7 @@ use crate::inbox::{Announced, Followed, Reply, SourceKind, backoff};
 use crate::{ApprovalSource, Client, ProtocolError};
 
 /// How often a token is polled while it is followed: privacyIDEA's own app polls every 3 s in
-/// the foreground; one poll costs a signature and a few hundred bytes (see docs/protocol.md).
+/// the foreground; one poll costs a signature and under 2 KB (see docs/privacyidea.md).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(3);
 
 /// How long privacyIDEA keeps a push challenge open by default (`PushChallengeValidityTime`).
@@ -53,17 +53,6 @@ impl Remembered {
         }
         self.challenges.push_back((nonce.to_string(), now, false));
         now
-    }
-
-    /// Takes back the mark of an answer that never reached the server.
-    fn forget_answer(&mut self, nonce: &str) {
-        if let Some((.., answered)) = self
-            .challenges
-            .iter_mut()
-            .find(|(known, ..)| known == nonce)
-        {
-            *answered = false;
-        }
     }
 
     /// Marks it answered; whether it was answered before.
@@ -186,9 +175,12 @@ impl PrivacyIdeaToken {
                 if requests::accept(&self.client, &self.token, nonce, Some(option)).await? {
                     return Ok(approved);
                 }
-                // privacyIDEA would take another guess: end the challenge instead.
-                let _ = requests::decline(&self.client, &self.token, nonce, None).await;
-                Ok(denied(DenyReason::WrongNumber))
+                // privacyIDEA would take another guess: end the challenge instead, and say the
+                // number did not match only once it has ended (else the error says why not).
+                match requests::decline(&self.client, &self.token, nonce, None).await? {
+                    true => Ok(denied(DenyReason::WrongNumber)),
+                    false => Err(closed()),
+                }
             }
             Answer::Deny { reason } => {
                 let not_me = reason == DenyReason::NotMe;
@@ -201,6 +193,17 @@ impl PrivacyIdeaToken {
             }
             _ => Err(ProtocolError::AnswerDoesNotFit),
         }
+    }
+}
+
+/// Whether `answer` is one this challenge takes: Confirm without options, an option that exists
+/// with them, a decline always.
+fn fits(challenge: &Challenge, answer: &Answer) -> bool {
+    match answer {
+        Answer::Confirm => challenge.options.is_empty(),
+        Answer::ApproveOption { index } => usize::from(*index) < challenge.options.len(),
+        Answer::Deny { .. } => true,
+        Answer::Approve { .. } | Answer::ApproveVerified { .. } => false,
     }
 }
 
@@ -243,8 +246,12 @@ impl ApprovalSource for PrivacyIdeaToken {
 
     fn answer<'a>(&'a self, id: &'a str, answer: Answer) -> Reply<'a, Outcome> {
         Box::pin(async move {
-            // Only a challenge the pinned key signed, and still open, is answered.
+            // Only a challenge the pinned key signed, and still open, is answered; an answer
+            // that does not fit it is refused before anything is used up.
             let challenge = self.open_challenge(id).await?;
+            if !fits(&challenge, &answer) {
+                return Err(ProtocolError::AnswerDoesNotFit);
+            }
             let answered_before = self
                 .client
                 .privacyidea_memory()
@@ -253,14 +260,9 @@ impl ApprovalSource for PrivacyIdeaToken {
             if answered_before {
                 return Err(closed());
             }
-            let answered = self.answer_challenge(&challenge, answer).await;
-            if let Err(ProtocolError::Unreachable { .. }) = &answered {
-                // Nothing reached the server: the user may try again.
-                if let Ok(mut memory) = self.client.privacyidea_memory().lock() {
-                    memory.forget_answer(id);
-                }
-            }
-            answered
+            // Never given again, not even after an error: a request that timed out may have
+            // reached the server, and a second guess is what a wrong number must not get.
+            self.answer_challenge(&challenge, answer).await
         })
     }
 
@@ -319,11 +321,6 @@ mod tests {
         assert!(!memory.answer("A", 160));
         assert!(memory.answer("A", 170), "a second answer is refused");
         assert!(!memory.answer("B", 170));
-        memory.forget_answer("B");
-        assert!(
-            !memory.answer("B", 175),
-            "an answer that never arrived may be given again"
-        );
         for index in 0..REMEMBERED {
             memory.first_seen(&index.to_string(), 200);
         }
