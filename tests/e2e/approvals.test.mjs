@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { screenshot, settle, startApp, stopApp } from './harness.mjs';
+import { approvalGone, approvalMessage, approvalScreen, screenshot, settle, startApp, stopApp } from './harness.mjs';
 import { sleep } from './webdriver.mjs';
 
 const CLI = process.env.TESSERA_E2E_CLI;
@@ -108,25 +108,6 @@ after(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** The approval screen, once it shows (by itself: nothing in the app is touched to open it). */
-async function approvalScreen(timeoutMs = 15_000) {
-  return session.find('[data-testid="approval-screen"]', timeoutMs);
-}
-
-async function approvalMessage(timeoutMs = 10_000) {
-  const message = await session.find('[data-testid="approval-message"]', timeoutMs);
-  await session.until(async () => (await message.text()).trim() !== '', 'a message on the approval screen', timeoutMs);
-  return (await message.text()).trim();
-}
-
-async function approvalGone() {
-  await session.until(
-    async () => (await session.findAll('[data-testid="approval-screen"]')).length === 0,
-    'the approval screen to close',
-    20_000,
-  );
-}
-
 test('the app connects by scanning the shop page, and approving with its number signs the visitor in', async () => {
   page = await shop.openDemo(browser.context);
   username = shop.newUsername('app');
@@ -152,45 +133,45 @@ test('the app connects by scanning the shop page, and approving with its number 
   await page.getByTestId('enroll-done').click();
 
   const number = await shop.signInForNumber(page, username);
-  await approvalScreen();
+  await approvalScreen(session);
   await session.until(
     async () => (await session.script('return document.activeElement?.dataset.testid')) === 'approval-number',
     'the focus in the number field',
   );
-  const shown = await (await approvalScreen()).text();
+  const shown = await (await approvalScreen(session)).text();
   assert.match(shown, /Demo shop/);
   assert.match(shown, new RegExp(username));
   await screenshot(session, 'approvals-02-typed-en-light');
   await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
   const result = await shop.outcome(page);
   assert.equal(result.state, 'signed_in', JSON.stringify(result));
-  assert.match(await approvalMessage(), /approved/i);
-  await approvalGone();
+  assert.match(await approvalMessage(session), /approved/i);
+  await approvalGone(session);
 });
 
 test('a wrong number is refused for good, in the app and on the shop', async () => {
   const number = await shop.signInForNumber(page, username);
-  await approvalScreen();
+  await approvalScreen(session);
   const wrong = number === 99 ? 10 : number + 1;
   await (await session.find('[data-testid="approval-number"]')).type(String(wrong));
   await (await session.find('[data-testid="approval-approve"]')).click();
-  const message = await approvalMessage();
+  const message = await approvalMessage(session);
   assert.match(message, /did not match/);
   await screenshot(session, 'approvals-03-wrong-number-en-light');
   const result = await shop.outcome(page);
   assert.deepEqual([result.state, result.reason], ['refused', 'wrong_number']);
-  await approvalGone();
+  await approvalGone(session);
 });
 
 test("\"this wasn't me\" denies, and the shop shows that approvals pause", async () => {
   await settle(session, 'nl', 'dark');
   await shop.signInForNumber(page, username);
-  await approvalScreen();
+  await approvalScreen(session);
   await screenshot(session, 'approvals-04-typed-nl-dark');
   await (await session.find('[data-testid="approval-not-me"]')).click();
   const result = await shop.outcome(page);
   assert.deepEqual([result.state, result.reason], ['refused', 'not_me']);
-  await approvalGone();
+  await approvalGone(session);
   await shop.submitSignIn(page, username);
   await page.getByTestId('sign-in-error').waitFor();
   assert.match(await page.getByTestId('sign-in-error').textContent(), /paused/);
@@ -205,9 +186,9 @@ test('an approval that expires while on screen leaves it with a message', async 
   await connectByPasting(link);
   await fresh.getByTestId('enroll-done').click();
   await shop.signInForNumber(fresh, other);
-  await approvalScreen();
-  assert.match(await approvalMessage((APPROVAL_SECONDS + 10) * 1000), /verlopen/, 'the countdown ends with a message (in Dutch here)');
-  await approvalGone();
+  await approvalScreen(session);
+  assert.match(await approvalMessage(session, (APPROVAL_SECONDS + 10) * 1000), /verlopen/, 'the countdown ends with a message (in Dutch here)');
+  await approvalGone(session);
   await fresh.close();
 });
 
@@ -221,12 +202,12 @@ test('choose mode offers three numbers, and picking the right one approves', asy
       mode: 'choose',
       context: { site: 'Figures shop', browser: 'Firefox on Linux', place: 'Utrecht, NL', ip: '192.0.2.7' },
     });
-    await approvalScreen();
+    await approvalScreen(session);
     assert.equal((await session.findAll('[data-testid^="approval-choice-"]')).length, 3);
     await screenshot(session, name);
     await (await session.find(`[data-testid="approval-choice-${created.number}"]`)).click();
-    assert.match(await approvalMessage(), expected);
-    await approvalGone();
+    assert.match(await approvalMessage(session), expected);
+    await approvalGone(session);
   };
   await choose('approvals-05-choose-en-dark', /approved/);
   await settle(session, 'nl', 'light');
@@ -272,7 +253,7 @@ test('from the site asking to the approval screen drawn, over 50 sign-ins (print
     const drawn = await session.script('return window.tesseraApprovalShown.at');
     latencies.push(drawn - asked);
     await (await session.find('[data-testid="approval-number"]')).type(`${created.number}\uE007`);
-    await approvalGone();
+    await approvalGone(session);
   }
   latencies.sort((a, b) => a - b);
   const at = (share) => latencies[Math.min(latencies.length - 1, Math.ceil(share * latencies.length) - 1)];
@@ -298,14 +279,14 @@ test('"Sign in with Tessera" needs app lock; with it on, the unlock approves a s
 
   // This vault opens without asking: a sign-in without a password cannot be approved with it.
   let number = await askWithoutPassword();
-  await approvalScreen();
+  await approvalScreen(session);
   await session.find('[data-testid="approval-passwordless"]');
   await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
   const problem = await session.find('[data-testid="approval-problem"]');
   assert.match(await problem.text(), /app lock/);
   await screenshot(session, 'approvals-08-passwordless-needs-app-lock-en-light');
   await (await session.find('[data-testid="approval-deny"]')).click();
-  await approvalGone();
+  await approvalGone(session);
   assert.deepEqual(Object.values(await shop.outcome(shopPage)).slice(0, 2), ['refused', 'declined']);
 
   // App lock on (a password in, the device slot out, by the command line), and a new start.
@@ -320,12 +301,12 @@ test('"Sign in with Tessera" needs app lock; with it on, the unlock approves a s
   // Locked, the app shows nothing of it; the unlock is the verification the sign-in needs.
   assert.equal((await session.findAll('[data-testid="approval-screen"]')).length, 0);
   await (await session.find('[data-testid="unlock-secret"]')).type('a passphrase for the phone\uE007');
-  await approvalScreen();
+  await approvalScreen(session);
   await screenshot(session, 'approvals-09-passwordless-en-light');
   await (await session.find('[data-testid="approval-number"]')).type(`${number}\uE007`);
-  assert.match(await approvalMessage(), /approved/);
+  assert.match(await approvalMessage(session), /approved/);
   const result = await shop.outcome(shopPage);
   assert.equal(result.state, 'signed_in', JSON.stringify(result));
-  await approvalGone();
+  await approvalGone(session);
   await shopPage.close();
 });

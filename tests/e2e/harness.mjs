@@ -56,3 +56,24 @@ export async function settle(session, language, theme) {
   );
   await (await session.find('[data-testid="back"]')).click();
 }
+
+/** The approval screen, once it shows (by itself: nothing in the app is touched to open it). */
+export async function approvalScreen(session, timeoutMs = 20_000) {
+  return session.find('[data-testid="approval-screen"]', timeoutMs);
+}
+
+/** The message an answered, expired or withdrawn sign-in leaves on the approval screen. */
+export async function approvalMessage(session, timeoutMs = 15_000) {
+  const message = await session.find('[data-testid="approval-message"]', timeoutMs);
+  await session.until(async () => (await message.text()).trim() !== '', 'a message on the approval screen', timeoutMs);
+  return (await message.text()).trim();
+}
+
+/** Waits for the approval screen to close. */
+export async function approvalGone(session) {
+  await session.until(
+    async () => (await session.findAll('[data-testid="approval-screen"]')).length === 0,
+    'the approval screen to close',
+    20_000,
+  );
+}

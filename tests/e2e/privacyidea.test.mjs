@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { screenshot, settle, startApp, stopApp } from './harness.mjs';
+import { approvalGone, approvalMessage, approvalScreen, screenshot, settle, startApp, stopApp } from './harness.mjs';
 
 const CLI = process.env.TESSERA_E2E_CLI;
 const BASE = process.env.TESSERA_TEST_PRIVACYIDEA;
@@ -65,24 +65,6 @@ async function finish(challenge) {
   return answer.result.authentication;
 }
 
-async function approvalScreen() {
-  return session.find('[data-testid="approval-screen"]', 20_000);
-}
-
-async function approvalMessage() {
-  const message = await session.find('[data-testid="approval-message"]', 15_000);
-  await session.until(async () => (await message.text()).trim() !== '', 'a message on the approval screen', 15_000);
-  return (await message.text()).trim();
-}
-
-async function approvalGone() {
-  await session.until(
-    async () => (await session.findAll('[data-testid="approval-screen"]')).length === 0,
-    'the approval screen to close',
-    20_000,
-  );
-}
-
 before(async () => {
   if (skip) return;
   const [username, password] = ADMIN.split(/:(.*)/s);
@@ -128,7 +110,7 @@ test('the app connects to a privacyIDEA push token by its link, showing issuer, 
 
 test('a challenge opens the approval screen by itself; Approve signs in, Deny refuses', { skip }, async () => {
   let challenge = await trigger();
-  const screen = await approvalScreen();
+  const screen = await approvalScreen(session);
   const question = (await (await session.find('[data-testid="approval-question"]')).text()).trim();
   assert.match(question, /^Sign in from 127\.0\.0\.1\?/);
   assert.match(await screen.text(), /Work account/);
@@ -139,22 +121,22 @@ test('a challenge opens the approval screen by itself; Approve signs in, Deny re
   );
   await screenshot(session, 'privacyidea-02-approve-en-light');
   await (await session.find('[data-testid="approval-approve"]')).click();
-  assert.match(await approvalMessage(), /approved/i);
+  assert.match(await approvalMessage(session), /approved/i);
   assert.equal(await finish(challenge), 'ACCEPT');
-  await approvalGone();
+  await approvalGone(session);
 
   challenge = await trigger();
-  await approvalScreen();
+  await approvalScreen(session);
   await (await session.find('[data-testid="approval-deny"]')).click();
-  assert.match(await approvalMessage(), /denied/i);
+  assert.match(await approvalMessage(session), /denied/i);
   assert.equal(await finish(challenge), 'REJECT');
-  await approvalGone();
+  await approvalGone(session);
 });
 
 test('with number matching the options are buttons: the page’s number signs in, another ends the sign-in', { skip }, async () => {
   await pushPolicies(true);
   let challenge = await trigger();
-  await approvalScreen();
+  await approvalScreen(session);
   const buttons = await session.findAll('[data-testid^="approval-option-"]');
   assert.equal(buttons.length, 3);
   const labels = await Promise.all(buttons.map(async (button) => (await button.text()).trim()));
@@ -162,23 +144,23 @@ test('with number matching the options are buttons: the page’s number signs in
   assert.ok(right >= 0, `${challenge.presence_answer} among ${labels}`);
   await screenshot(session, 'privacyidea-03-pick-en-light');
   await buttons[right].click();
-  assert.match(await approvalMessage(), /approved/i);
+  assert.match(await approvalMessage(session), /approved/i);
   assert.equal(await finish(challenge), 'ACCEPT');
-  await approvalGone();
+  await approvalGone(session);
 
   await settle(session, 'nl', 'dark');
   challenge = await trigger();
-  await approvalScreen();
+  await approvalScreen(session);
   await screenshot(session, 'privacyidea-04-pick-nl-dark');
   const again = await session.findAll('[data-testid^="approval-option-"]');
   const shown = await Promise.all(again.map(async (button) => (await button.text()).trim()));
   const wrong = shown.findIndex((label) => label !== challenge.presence_answer);
   await again[wrong].click();
-  assert.match(await approvalMessage(), /klopte niet/);
+  assert.match(await approvalMessage(session), /klopte niet/);
   const polled = await privacyidea('GET', '/validate/polltransaction', { transaction_id: challenge.transaction_id });
   assert.equal(polled.result.value, false, 'not approved');
   assert.equal(await finish(challenge), 'REJECT');
-  await approvalGone();
+  await approvalGone(session);
   await settle(session, 'en', 'light');
   await pushPolicies(false);
 });

@@ -298,6 +298,19 @@ mod through_the_library {
         (serial, token)
     }
 
+    /// The server with poll-only policies and no presence, held for this test alone, and a
+    /// runtime to reach it with; `None` (skipped) without the server.
+    fn poll_only() -> Option<(
+        MutexGuard<'static, ()>,
+        PrivacyIdea,
+        tokio::runtime::Runtime,
+    )> {
+        let turn = one_at_a_time();
+        let privacyidea = PrivacyIdea::from_env()?;
+        privacyidea.push_policies(false);
+        Some((turn, privacyidea, runtime()))
+    }
+
     /// The same token, with another server key pinned (or another address).
     fn with(token: &PushToken, server_key: &ServerKey, url: &str) -> PushToken {
         PushToken {
@@ -313,12 +326,9 @@ mod through_the_library {
 
     #[test]
     fn a_challenge_the_pinned_key_did_not_sign_is_never_shown_or_answered() {
-        let _turn = one_at_a_time();
-        let Some(privacyidea) = PrivacyIdea::from_env() else {
+        let Some((_turn, privacyidea, runtime)) = poll_only() else {
             return;
         };
-        privacyidea.push_policies(false);
-        let runtime = runtime();
         let (serial, token) = enrolled(&privacyidea, &runtime);
         let (_, other) = enrolled(&privacyidea, &runtime);
         let forged =
@@ -414,12 +424,9 @@ mod through_the_library {
     /// Prints what one poll costs the phone: time, CPU, bytes on the wire.
     #[test]
     fn one_poll_costs() {
-        let _turn = one_at_a_time();
-        let Some(privacyidea) = PrivacyIdea::from_env() else {
+        let Some((_turn, privacyidea, runtime)) = poll_only() else {
             return;
         };
-        privacyidea.push_policies(false);
-        let runtime = runtime();
         let (_, token) = enrolled(&privacyidea, &runtime);
         let bytes = Arc::new(AtomicU64::new(0));
         let upstream = privacyidea.base.trim_start_matches("http://").to_string();

@@ -64,31 +64,27 @@ impl PrivacyIdea {
 
     /// Sends a form as the administrator; the envelope privacyIDEA answers with.
     pub fn admin(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
-        let request = self
-            .http
-            .request(method.clone(), format!("{}{path}", self.base))
-            .header("Authorization", &self.session);
-        let request = if method == reqwest::Method::GET {
-            request.query(form)
-        } else {
-            request.form(form)
-        };
-        self.runtime.block_on(async {
-            request
-                .send()
-                .await
-                .expect("privacyIDEA answers")
-                .json()
-                .await
-                .expect("JSON")
-        })
+        self.send(method, path, form, Some(&self.session))
     }
 
     /// Sends a form as a website would (no session); the envelope.
     pub fn website(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
-        let request = self
+        self.send(method, path, form, None)
+    }
+
+    fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+    ) -> Value {
+        let mut request = self
             .http
             .request(method.clone(), format!("{}{path}", self.base));
+        if let Some(session) = session {
+            request = request.header("Authorization", session);
+        }
         let request = if method == reqwest::Method::GET {
             request.query(form)
         } else {
