@@ -43,7 +43,7 @@ fi
 say "Checking that src-tauri/gen/android is what the generator makes"
 scripts/check-android-project.sh
 
-say "Reading the release workflows (YAML): their commands, and every secret described in docs/release.md"
+say "Reading the release workflows (YAML): their commands, every secret described in docs/release.md; the iOS template, its plists, the store texts"
 node --test tests/release/
 
 say "Type-checking the app for the phones (Android, iOS)"
