@@ -1,0 +1,3 @@
+//! One file per app whose exports Tessera reads; [`super::FORMATS`] lists them.
+
+pub mod otpauth_list;

@@ -1,0 +1,9 @@
+//! Every import format, tested on files written by encoders of our own from each app's published
+//! format (never by the reader under test, never another project's files): each fixture must
+//! yield the shared set of accounts in `expected` (as much of it as the format can carry), a wrong
+//! password and damaged files are refused, and an entry that cannot be used is listed.
+
+mod expected;
+mod session;
+
+mod otpauth_list;
