@@ -29,6 +29,8 @@ pub enum UnusableReason {
     Secret(SecretError),
     /// The account's settings are out of range.
     Account(AccountError),
+    /// A reason given in words by an older reader (Google's export links).
+    Described(String),
     /// A field holds something that is not what the format allows.
     Field {
         /// The field's name in the file.
@@ -48,6 +50,7 @@ impl UnusableReason {
             UnusableReason::Secret(_) => "unusable_secret",
             UnusableReason::Account(_) => "unusable_settings",
             UnusableReason::Field { .. } => "unusable_field",
+            UnusableReason::Described(_) => "unusable_other",
         }
     }
 
@@ -56,6 +59,7 @@ impl UnusableReason {
         match self {
             UnusableReason::Kind(kind) | UnusableReason::Algorithm(kind) => Some(kind.clone()),
             UnusableReason::Field { name, .. } => Some((*name).to_string()),
+            UnusableReason::Described(words) => Some(words.clone()),
             UnusableReason::NoSecret | UnusableReason::Secret(_) | UnusableReason::Account(_) => {
                 None
             }
@@ -79,6 +83,7 @@ impl fmt::Display for UnusableReason {
             UnusableReason::NoSecret => f.write_str("it has no secret"),
             UnusableReason::Secret(error) => error.fmt(f),
             UnusableReason::Account(error) => error.fmt(f),
+            UnusableReason::Described(words) => f.write_str(words),
             UnusableReason::Field { name, value } => {
                 write!(
                     f,

@@ -103,25 +103,19 @@ impl ImportSession {
         Ok(format)
     }
 
-    /// Every account read so far, the exports' last (complete or not).
-    pub fn accounts(&self) -> impl Iterator<Item = &FoundAccount> {
-        self.accounts.iter()
-    }
-
     /// Whether any Google export still has parts to scan.
     pub fn is_incomplete(&self) -> bool {
         self.exports.iter().any(|batch| !batch.is_complete())
     }
 
-    /// What the user is shown: the accounts (each marked if the vault has it already), the
-    /// warnings, the unusable entries and the export parts still missing.
-    pub fn preview(&self, vault: &Vault) -> Result<Preview, VaultError> {
-        let found = self.all_accounts();
-        let accounts: Vec<_> = found.iter().map(|found| found.account.clone()).collect();
-        let duplicates = vault.duplicates_of(&accounts)?;
+    /// What is worth knowing about links that were read nevertheless.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The entries that cannot be used, with why: those of files, then those of Google exports.
+    pub fn unusable(&self) -> Vec<Unusable> {
         let mut unusable = self.unusable.clone();
-        let mut missing_parts = Vec::new();
-        let mut parts_total = 0;
         for batch in &self.exports {
             unusable.extend(
                 batch
@@ -129,15 +123,30 @@ impl ImportSession {
                     .flat_map(|part| &part.unusable)
                     .map(|entry| Unusable {
                         label: entry.label.clone(),
-                        reason: UnusableReason::Field {
-                            name: "Google export entry",
-                            value: entry.reason.clone(),
-                        },
+                        reason: UnusableReason::Described(entry.reason.clone()),
                     }),
             );
-            missing_parts.extend(batch.missing().iter().map(|index| index + 1));
-            parts_total += batch.size();
         }
+        unusable
+    }
+
+    /// The parts (from 1) of Google exports still to scan, and how many parts they have in all.
+    pub fn missing_parts(&self) -> (Vec<i32>, i32) {
+        let missing = self
+            .exports
+            .iter()
+            .flat_map(|batch| batch.missing().into_iter().map(|index| index + 1))
+            .collect();
+        (missing, self.exports.iter().map(ExportBatch::size).sum())
+    }
+
+    /// What the user is shown: the accounts (each marked if the vault has it already), the
+    /// warnings, the unusable entries and the export parts still missing.
+    pub fn preview(&self, vault: &Vault) -> Result<Preview, VaultError> {
+        let found = self.accounts();
+        let accounts: Vec<_> = found.iter().map(|found| found.account.clone()).collect();
+        let duplicates = vault.duplicates_of(&accounts)?;
+        let (missing_parts, parts_total) = self.missing_parts();
         Ok(Preview {
             accounts: found
                 .iter()
@@ -151,7 +160,7 @@ impl ImportSession {
                 })
                 .collect(),
             warnings: self.warnings.clone(),
-            unusable,
+            unusable: self.unusable(),
             missing_parts,
             parts_total,
         })
@@ -168,14 +177,16 @@ impl ImportSession {
             return Err(ImportError::ExportIncomplete);
         }
         let accounts = self
-            .all_accounts()
+            .accounts()
             .into_iter()
             .map(|found| (found.account, found.details))
             .collect();
         Ok(vault.add_all(accounts, duplicates)?)
     }
 
-    fn all_accounts(&self) -> Vec<FoundAccount> {
+    /// Every account read so far, in the order they will be added: those of Google exports last,
+    /// once all their parts are in.
+    pub fn accounts(&self) -> Vec<FoundAccount> {
         let mut all = self.accounts.clone();
         for batch in self.exports.iter().filter(|batch| batch.is_complete()) {
             all.extend(batch.accounts().map(|account| FoundAccount {

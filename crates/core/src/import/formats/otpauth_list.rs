@@ -65,10 +65,7 @@ impl Format for OtpauthList {
                     .unusable
                     .extend(part.unusable.iter().map(|entry| Unusable {
                         label: entry.label.clone(),
-                        reason: UnusableReason::Field {
-                            name: "Google export entry",
-                            value: entry.reason.clone(),
-                        },
+                        reason: UnusableReason::Described(entry.reason.clone()),
                     }));
             }
             found
