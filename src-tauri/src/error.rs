@@ -78,6 +78,22 @@ impl From<LinkError> for AppError {
     }
 }
 
+impl From<tessera_core::import::ImportError> for AppError {
+    fn from(error: tessera_core::import::ImportError) -> AppError {
+        use tessera_core::import::ImportError as Import;
+        match error {
+            Import::NeedsPassword { app } => AppError::with("file_needs_password", app),
+            Import::WrongPassword => AppError::new("file_wrong_password"),
+            Import::Damaged { .. } => AppError::with("file_damaged", error),
+            Import::Unknown | Import::NoSuchFormat(_) => AppError::new("file_unknown"),
+            Import::TooLarge => AppError::new("file_too_large"),
+            Import::UnsupportedVersion { .. } => AppError::with("file_version", error),
+            Import::ExportIncomplete => AppError::new("export_incomplete"),
+            Import::Vault(error) => error.into(),
+        }
+    }
+}
+
 impl From<ExportError> for AppError {
     fn from(error: ExportError) -> AppError {
         AppError::with("export_damaged", error)

@@ -6,19 +6,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Instant, SystemTime};
 
-use tessera_core::Account;
+use tessera_core::import::ImportSession;
 use tessera_core::lock::{LockPolicy, UnlockAttempts};
 use tessera_core::vault::{Credential, LockedVault, Vault, VaultError};
 
 use crate::error::AppError;
 use crate::platform;
 
-/// Accounts read from a link, the clipboard or a picture, kept in Rust until confirmed.
-pub struct PendingImport {
-    /// The accounts, with their secrets.
-    pub accounts: Vec<Account>,
-    /// An export with parts still to scan: it cannot be added yet.
-    pub incomplete: bool,
+/// A file picked for import whose password is still to be given: kept in Rust (it may hold
+/// secrets in the clear) until the password comes or the vault locks.
+pub struct PickedFile {
+    /// What the file holds.
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// The app's state.
@@ -29,9 +28,11 @@ pub struct AppState {
     /// Signalled when the vault has finished opening.
     opened: Condvar,
     /// Imports waiting for confirmation, by token.
-    pub pending: Mutex<HashMap<String, PendingImport>>,
-    /// The parts of the Google export being scanned.
-    pub export: Mutex<Option<tessera_core::link::migration::ExportBatch>>,
+    pub pending: Mutex<HashMap<String, ImportSession>>,
+    /// The parts of Google exports scanned so far (they may come over several scans).
+    pub scanning: Mutex<ImportSession>,
+    /// A file waiting for its password.
+    pub picked_file: Mutex<Option<PickedFile>>,
     /// Where the settings file is.
     pub settings_path: Mutex<Option<PathBuf>>,
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
@@ -108,7 +109,8 @@ impl AppState {
             vault: Mutex::new(VaultSlot::Closed(AppError::new("storage"))),
             opened: Condvar::new(),
             pending: Mutex::default(),
-            export: Mutex::default(),
+            scanning: Mutex::default(),
+            picked_file: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
             show_recovery_code: Mutex::default(),
@@ -293,8 +295,11 @@ impl AppState {
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }
-        if let Ok(mut export) = self.export.lock() {
-            *export = None;
+        if let Ok(mut scanning) = self.scanning.lock() {
+            *scanning = ImportSession::new();
+        }
+        if let Ok(mut picked) = self.picked_file.lock() {
+            *picked = None;
         }
         Ok(Locking::Locked)
     }

@@ -240,7 +240,12 @@ pub struct PreviewAccount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unusable {
     pub label: String,
+    /// Why, in English (for the log and for a reason the catalogues do not know yet).
     pub reason: String,
+    /// The reason's name in the catalogues (`preview.reason.<code>`).
+    pub code: &'static str,
+    /// The kind, algorithm or field the reason's message names.
+    pub parameter: Option<String>,
 }
 
 /// The add-by-hand form.

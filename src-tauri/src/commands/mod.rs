@@ -25,6 +25,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         import::preview_link,
         import::preview_clipboard,
         import::preview_picture,
+        import::preview_file,
+        import::preview_file_password,
         import::confirm_import,
         manual::check_manual,
         manual::add_manual,

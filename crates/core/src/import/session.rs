@@ -12,7 +12,7 @@ use super::format::{Format, recognise};
 use super::found::{FoundAccount, Unusable, UnusableReason};
 
 /// What has been read so far, waiting for the user to confirm.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportSession {
     accounts: Vec<FoundAccount>,
     warnings: Vec<Warning>,
