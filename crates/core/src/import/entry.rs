@@ -45,6 +45,15 @@ impl EntryFields {
     /// The account these fields describe, or why they describe none Tessera can use.
     pub fn into_account(self) -> Result<FoundAccount, UnusableReason> {
         let secret = self.secret.ok_or(UnusableReason::NoSecret)?;
+        // The kind before the algorithm: an mOTP entry's MD5 is part of being mOTP, and "mOTP is
+        // not supported" is what the user can act on.
+        let kind_name = self.kind.as_deref().map(str::trim).unwrap_or("totp");
+        if !matches!(
+            kind_name.to_ascii_lowercase().as_str(),
+            "" | "totp" | "steam" | "hotp"
+        ) {
+            return Err(UnusableReason::Kind(kind_name.to_string()));
+        }
         let algorithm = match self.algorithm.as_deref().map(str::trim) {
             None | Some("") => Algorithm::Sha1,
             Some(name) => name
@@ -58,7 +67,6 @@ impl EntryFields {
                 value: period.to_string(),
             })?,
         };
-        let kind_name = self.kind.as_deref().map(str::trim).unwrap_or("totp");
         let kind = match kind_name.to_ascii_lowercase().as_str() {
             "" | "totp" => Kind::Totp { period },
             "steam" => Kind::Steam { period },
@@ -136,6 +144,13 @@ mod tests {
         assert_eq!(
             entry.into_account().unwrap_err(),
             UnusableReason::Kind("yandex".into())
+        );
+        let mut entry = fields();
+        entry.kind = Some("motp".into());
+        entry.algorithm = Some("MD5".into());
+        assert_eq!(
+            entry.into_account().unwrap_err(),
+            UnusableReason::Kind("motp".into())
         );
         let mut entry = fields();
         entry.algorithm = Some("MD5".into());

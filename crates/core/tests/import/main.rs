@@ -6,4 +6,5 @@
 mod expected;
 mod session;
 
+mod aegis;
 mod otpauth_list;
