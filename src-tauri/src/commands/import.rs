@@ -113,12 +113,14 @@ pub async fn preview_file<R: Runtime>(
         std::fs::read(&path).map_err(|_| AppError::with("file_unreadable", path.display()))?,
     );
     *lock(&state.picked_file)? = None;
-    match read_file(&state, &bytes, None) {
+    let mut session = ImportSession::new();
+    match session.add_file(&bytes, None, None) {
         Err(ImportError::NeedsPassword { app }) => {
             *lock(&state.picked_file)? = Some(PickedFile { bytes });
             Err(ImportError::NeedsPassword { app }.into())
         }
-        read => read.map(Some).map_err(AppError::from),
+        Err(error) => Err(error.into()),
+        Ok(_) => pending_preview(&state, session, None).map(Some),
     }
 }
 
@@ -133,19 +135,10 @@ pub fn preview_file_password(
         Some(picked) => picked.bytes.clone(),
         None => return Err(AppError::new("not_found")),
     };
-    let preview = read_file(&state, &bytes, Some(&password))?;
-    *lock(&state.picked_file)? = None;
-    Ok(preview)
-}
-
-fn read_file(
-    state: &AppState,
-    bytes: &[u8],
-    password: Option<&str>,
-) -> Result<Preview, ImportError> {
     let mut session = ImportSession::new();
-    session.add_file(bytes, None, password)?;
-    Ok(pending_preview(state, session, None)?)
+    session.add_file(&bytes, None, Some(&password))?;
+    *lock(&state.picked_file)? = None;
+    pending_preview(&state, session, None)
 }
 
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, AppError> {
