@@ -1,3 +1,6 @@
 //! One file per app whose exports Tessera reads; [`super::FORMATS`] lists them.
 
+pub mod andotp;
+pub mod bitwarden;
 pub mod otpauth_list;
+pub mod twofas;
