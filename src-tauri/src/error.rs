@@ -88,6 +88,7 @@ impl From<tessera_core::import::ImportError> for AppError {
             Import::Unknown | Import::NoSuchFormat(_) => AppError::new("file_unknown"),
             Import::TooLarge => AppError::new("file_too_large"),
             Import::UnsupportedVersion { .. } => AppError::with("file_version", error),
+            Import::Unsupported { .. } => AppError::with("file_unsupported", error),
             Import::ExportIncomplete => AppError::new("export_incomplete"),
             Import::Vault(error) => error.into(),
         }

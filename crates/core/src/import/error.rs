@@ -44,6 +44,14 @@ pub enum ImportError {
         /// The version the file says it is.
         version: String,
     },
+    /// A kind of file of a known app that Tessera does not read, with what to export instead.
+    #[error("Tessera cannot read {what}: {instead}")]
+    Unsupported {
+        /// What the file is ("Bitwarden's encrypted exports").
+        what: &'static str,
+        /// What to export instead.
+        instead: &'static str,
+    },
     /// A Google export still has parts to scan.
     #[error(
         "this Google Authenticator export has parts that were not scanned yet: scan every part, \

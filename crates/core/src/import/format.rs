@@ -29,9 +29,17 @@ impl std::fmt::Debug for dyn Format {
     }
 }
 
-/// Every format Tessera imports, the most particular first (a plain list of links last, since
-/// many files hold a link somewhere).
-pub static FORMATS: &[&dyn Format] = &[&formats::aegis::Aegis, &formats::otpauth_list::OtpauthList];
+/// Every format Tessera imports, the most particular first: JSON and text formats by their
+/// fields, then binary ones without a header of their own (an encrypted andOTP backup is known
+/// only by its iteration count, so it must not take files a format with a header would know),
+/// and a plain list of links last, since many files hold a link somewhere.
+pub static FORMATS: &[&dyn Format] = &[
+    &formats::aegis::Aegis,
+    &formats::twofas::TwoFas,
+    &formats::bitwarden::Bitwarden,
+    &formats::andotp::AndOtp,
+    &formats::otpauth_list::OtpauthList,
+];
 
 /// The format named by `id` (as given to `--from`), ignoring case.
 pub fn format_named(id: &str) -> Result<&'static dyn Format, ImportError> {

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::account::{Account, AccountError};
+use crate::link::LinkError;
 use crate::otp::SecretError;
 use crate::vault::Details;
 
@@ -97,6 +98,22 @@ impl fmt::Display for UnusableReason {
 impl From<SecretError> for UnusableReason {
     fn from(error: SecretError) -> Self {
         UnusableReason::Secret(error)
+    }
+}
+
+impl From<LinkError> for UnusableReason {
+    /// Why an account link (in a file, or in a field of one) is not an account.
+    fn from(error: LinkError) -> Self {
+        match error {
+            LinkError::UnknownType(kind) => UnusableReason::Kind(kind),
+            LinkError::Algorithm(name) => UnusableReason::Algorithm(name),
+            LinkError::MissingSecret => UnusableReason::NoSecret,
+            LinkError::Secret(error) => UnusableReason::Secret(error),
+            other => UnusableReason::Field {
+                name: "link",
+                value: other.to_string(),
+            },
+        }
     }
 }
 

@@ -4,7 +4,11 @@
 //! password and damaged files are refused, and an entry that cannot be used is listed.
 
 mod expected;
+mod seal;
 mod session;
 
 mod aegis;
+mod andotp;
+mod bitwarden;
 mod otpauth_list;
+mod twofas;

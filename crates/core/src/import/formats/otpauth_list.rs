@@ -3,7 +3,7 @@
 
 use crate::import::{Format, Found, FoundAccount, ImportError, Unusable, UnusableReason};
 use crate::link::migration::ExportBatch;
-use crate::link::{LinkError, Scanned, read_scanned};
+use crate::link::{Scanned, read_scanned};
 
 /// A text file of account links.
 pub struct OtpauthList;
@@ -47,7 +47,7 @@ impl Format for OtpauthList {
                 Ok(Scanned::Export(part)) => parts.push(part),
                 Err(error) => found.unusable.push(Unusable {
                     label: format!("line {}", number + 1),
-                    reason: link_reason(error),
+                    reason: error.into(),
                 }),
             }
         }
@@ -76,20 +76,6 @@ impl Format for OtpauthList {
                 }));
         }
         Ok(found)
-    }
-}
-
-/// Why a line of the list is not an account.
-fn link_reason(error: LinkError) -> UnusableReason {
-    match error {
-        LinkError::UnknownType(kind) => UnusableReason::Kind(kind),
-        LinkError::Algorithm(name) => UnusableReason::Algorithm(name),
-        LinkError::MissingSecret => UnusableReason::NoSecret,
-        LinkError::Secret(error) => UnusableReason::Secret(error),
-        other => UnusableReason::Field {
-            name: "link",
-            value: other.to_string(),
-        },
     }
 }
 
