@@ -39,16 +39,80 @@ fn a_pasted_link_is_previewed_then_added_and_its_codes_arrive_with_their_window(
     assert_eq!(until - from, 30);
     assert_eq!(codes[0]["code"].as_str().unwrap().len(), 8);
     assert_eq!(codes[0]["next"].as_str().unwrap().len(), 8);
-    // The same link again is marked as a duplicate and refused unless wanted.
+    // The same link again is marked as a duplicate and skipped unless wanted.
     let again = app.ok("preview_link", json!({"text": link("GitHub", "octocat")}));
     assert_eq!(again["accounts"][0]["duplicateOf"], 1);
-    let refused = app
-        .call(
-            "confirm_import",
-            json!({"token": again["token"], "keepDuplicates": false}),
-        )
+    let skipped = app.ok(
+        "confirm_import",
+        json!({"token": again["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(skipped, json!([]));
+    assert_eq!(
+        app.ok("list_accounts", json!({})).as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn another_apps_file_is_read_in_rust_and_an_encrypted_one_waits_for_its_password() {
+    use tessera_core::vault::Details;
+    let mut app = App::new();
+    let folder = tempfile::tempdir().unwrap();
+    let accounts: Vec<_> = [("Forge", "bob"), ("Bank", "dave")]
+        .iter()
+        .map(|(issuer, name)| {
+            let parsed = tessera_core::link::read_otpauth(&link(issuer, name)).unwrap();
+            (parsed.account, Details::default())
+        })
+        .collect();
+    let file = folder.path().join("aegis-export.json");
+    let bytes = tessera_core::export::aegis::write_aegis(&accounts, "file password").unwrap();
+    std::fs::write(&file, bytes).unwrap();
+    app.state().set_pick_file(file);
+
+    let asked = app.call("preview_file", json!({})).unwrap_err();
+    assert_eq!(
+        asked,
+        json!({"code": "file_needs_password", "detail": "Aegis"})
+    );
+    let wrong = app
+        .call("preview_file_password", json!({"password": "not it"}))
         .unwrap_err();
-    assert_eq!(refused["code"], "duplicate");
+    assert_eq!(wrong["code"], "file_wrong_password");
+    let preview = app.ok(
+        "preview_file_password",
+        json!({"password": "file password"}),
+    );
+    let names: Vec<&str> = preview["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bob", "dave"]);
+    assert_eq!(
+        app.ok("list_accounts", json!({})),
+        json!([]),
+        "a preview adds nothing"
+    );
+    let ids = app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(ids, json!([1, 2]));
+    app.assert_never_answered(SECRET);
+
+    let unknown = folder.path().join("notes.txt");
+    std::fs::write(&unknown, b"my shopping list").unwrap();
+    app.state().set_pick_file(unknown);
+    assert_eq!(
+        app.call("preview_file", json!({})).unwrap_err()["code"],
+        "file_unknown"
+    );
+    assert_eq!(
+        app.ok("list_accounts", json!({})).as_array().unwrap().len(),
+        2
+    );
 }
 
 #[test]

@@ -62,7 +62,10 @@ fn a_file_is_listed_then_added_whole_and_a_second_import_adds_nothing() {
     let again = tessera.run(&["import", &file, "--yes"]);
     let said = String::from_utf8_lossy(&again.stderr);
     assert_eq!(again.status.code(), Some(2), "{said}");
-    assert!(said.contains("already in the vault (account 1): skipped"), "{said}");
+    assert!(
+        said.contains("already in the vault (account 1): skipped"),
+        "{said}"
+    );
     assert!(said.contains("there is nothing to add"), "{said}");
     assert_eq!(tessera.ok(&["list"]).lines().count(), 3);
     let again = tessera.run(&["import", &file, "--yes", "--keep-both"]);

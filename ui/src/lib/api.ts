@@ -45,13 +45,22 @@ export interface Preview {
   accounts: PreviewAccount[];
   /** Things worth saying about the link (two issuers, a missing counter). */
   warnings: string[];
-  /** Export entries that cannot be used, with the reason in words. */
-  unusable: { label: string; reason: string }[];
+  /** Entries that cannot be used: the reason in English words, and its name and parameter for the catalogues. */
+  unusable: UnusableEntry[];
   /** For Google exports: the parts (from 1) still to scan, and how many there are. */
   missingParts: number[];
   partsTotal: number;
   /** An approval server's enrollment link was read: connecting waits for the user's yes. */
   connect: ConnectOffer | null;
+}
+
+/** An entry of a file or export that cannot become an account, and why. */
+export interface UnusableEntry {
+  label: string;
+  reason: string;
+  /** `preview.reason.<code>` in the catalogues, where there is one. */
+  code: string;
+  parameter: string | null;
 }
 
 /** What kind of server asks for approvals: Tessera's own, or a privacyIDEA push token's. */
@@ -207,6 +216,10 @@ export const api = {
   previewLink: (text: string) => invoke<Preview>('preview_link', { text }),
   previewClipboard: () => invoke<Preview | null>('preview_clipboard'),
   previewPicture: () => invoke<Preview | null>('preview_picture'),
+  /** Another app's export or a Tessera backup; fails with `file_needs_password` when it is encrypted. */
+  previewFile: () => invoke<Preview | null>('preview_file'),
+  /** The file picked last, opened with its password. */
+  previewFilePassword: (password: string) => invoke<Preview>('preview_file_password', { password }),
   confirmImport: (token: string, keepDuplicates: boolean) =>
     invoke<number[]>('confirm_import', { token, keepDuplicates }),
   checkManual: (form: ManualAccount) => invoke<ManualCheck>('check_manual', { form }),
