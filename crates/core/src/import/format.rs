@@ -31,7 +31,14 @@ impl std::fmt::Debug for dyn Format {
 
 /// Every format Tessera imports, the most particular first (a plain list of links last, since
 /// many files hold a link somewhere).
-pub static FORMATS: &[&dyn Format] = &[&formats::otpauth_list::OtpauthList];
+pub static FORMATS: &[&dyn Format] = &[
+    &formats::authenticator_pro::AuthenticatorPro,
+    &formats::freeotp_plus::FreeOtpPlus,
+    &formats::freeotp::FreeOtp,
+    &formats::proton::Proton,
+    &formats::steam::Steam,
+    &formats::otpauth_list::OtpauthList,
+];
 
 /// The format named by `id` (as given to `--from`), ignoring case.
 pub fn format_named(id: &str) -> Result<&'static dyn Format, ImportError> {

@@ -12,11 +12,14 @@
 //! made SHA1 codes); an entry that cannot be used is listed with the reason, never dropped
 //! silently.
 
+mod android_prefs;
+mod database;
 mod entry;
 mod error;
 mod format;
 pub mod formats;
 mod found;
+mod json;
 mod session;
 
 pub use entry::EntryFields;

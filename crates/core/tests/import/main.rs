@@ -6,4 +6,12 @@
 mod expected;
 mod session;
 
+mod android;
 mod otpauth_list;
+
+mod authenticator_pro;
+mod ente;
+mod freeotp;
+mod freeotp_plus;
+mod proton;
+mod steam;

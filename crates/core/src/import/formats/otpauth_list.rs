@@ -82,8 +82,9 @@ impl Format for OtpauthList {
     }
 }
 
-/// Why a line of the list is not an account.
-fn link_reason(error: LinkError) -> UnusableReason {
+/// Why a link is not an account, as an entry that cannot be used (for every format that holds
+/// links).
+pub(crate) fn link_reason(error: LinkError) -> UnusableReason {
     match error {
         LinkError::UnknownType(kind) => UnusableReason::Kind(kind),
         LinkError::Algorithm(name) => UnusableReason::Algorithm(name),
