@@ -37,6 +37,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &formats::freeotp::FreeOtp,
     &formats::proton::Proton,
     &formats::steam::Steam,
+    &formats::duo::Duo,
+    &formats::battle_net::BattleNet,
     &formats::otpauth_list::OtpauthList,
 ];
 

@@ -19,6 +19,7 @@ mod error;
 mod format;
 pub mod formats;
 mod found;
+mod java_map;
 mod json;
 mod session;
 

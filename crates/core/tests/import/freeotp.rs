@@ -184,6 +184,49 @@ fn token_2x(account: &Account) -> String {
 }
 
 fn backup_2x(accounts: &[Account], password: &str) -> String {
+    prefs(&backup_entries(accounts, password))
+}
+
+/// Java's serialisation of a `HashMap<String, String>` (`ObjectOutputStream.writeObject`), as
+/// FreeOTP 2.x writes its external backup: the class description, the map's fields, then its
+/// capacity, size and entries as block data and texts.
+fn java_map(entries: &[(String, String)]) -> Vec<u8> {
+    fn utf(out: &mut Vec<u8>, text: &str) {
+        // Modified UTF-8 differs from UTF-8 only for NUL and beyond U+FFFF, which none hold.
+        out.extend((text.len() as u16).to_be_bytes());
+        out.extend(text.as_bytes());
+    }
+    let mut out = vec![0xac, 0xed, 0x00, 0x05, 0x73, 0x72];
+    utf(&mut out, "java.util.HashMap");
+    out.extend(0x0507_dac1_c316_60d1u64.to_be_bytes());
+    out.push(0x03);
+    out.extend(2u16.to_be_bytes());
+    out.push(b'F');
+    utf(&mut out, "loadFactor");
+    out.push(b'I');
+    utf(&mut out, "threshold");
+    out.extend([0x78, 0x70]);
+    out.extend(0.75f32.to_be_bytes());
+    out.extend(48u32.to_be_bytes());
+    out.extend([0x77, 0x08]);
+    out.extend(64u32.to_be_bytes());
+    out.extend((entries.len() as u32).to_be_bytes());
+    let mut written: Vec<&str> = Vec::new();
+    for text in entries.iter().flat_map(|(key, value)| [key, value]) {
+        if let Some(index) = written.iter().position(|earlier| earlier == text) {
+            out.push(0x71);
+            out.extend((0x7e_0000u32 + 2 + index as u32).to_be_bytes());
+        } else {
+            out.push(0x74);
+            utf(&mut out, text);
+            written.push(text);
+        }
+    }
+    out.push(0x78);
+    out
+}
+
+fn backup_entries(accounts: &[Account], password: &str) -> Vec<(String, String)> {
     let salt = [0x42u8; 32];
     let mut password_key = [0u8; 32];
     ring::pbkdf2::derive(
@@ -216,7 +259,7 @@ fn backup_2x(accounts: &[Account], password: &str) -> String {
         ));
         entries.push((format!("{uuid}-token"), token_2x(account)));
     }
-    prefs(&entries)
+    entries
 }
 
 #[test]
@@ -252,4 +295,25 @@ fn a_2x_backup_needs_its_password() {
         b'1'
     };
     assert!(FreeOtp.read(&flipped, Some(PASSWORD)).is_err());
+}
+
+#[test]
+fn a_2x_external_backup_yields_every_account() {
+    let mut accounts = expected::all();
+    // Two tokens with the same details: Java writes the second's text as a reference.
+    let mut twin = accounts[0].clone();
+    twin.secret = tessera_core::Secret::from_bytes(vec![0x3c; 20]).unwrap();
+    accounts.push(twin);
+    let file = java_map(&backup_entries(&accounts, PASSWORD));
+    assert!(file.windows(3).any(|window| window == [0x71, 0x00, 0x7e]));
+    expected::assert_reads(&FreeOtp, &file, Some(PASSWORD), &accounts);
+    expected::assert_truncation_refused(&FreeOtp, &file, Some(PASSWORD));
+    assert!(matches!(
+        FreeOtp.read(&file, None),
+        Err(ImportError::NeedsPassword { .. })
+    ));
+    assert_eq!(
+        FreeOtp.read(&file, Some("not it")).unwrap_err(),
+        ImportError::WrongPassword
+    );
 }

@@ -10,6 +10,8 @@ mod android;
 mod otpauth_list;
 
 mod authenticator_pro;
+mod battle_net;
+mod duo;
 mod ente;
 mod freeotp;
 mod freeotp_plus;

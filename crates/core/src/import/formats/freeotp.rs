@@ -1,6 +1,7 @@
 //! FreeOTP: the SharedPreferences file it keeps its tokens in (`tokens.xml`, versions 1.x, also
-//! what FreeOTP+ kept before its database), and the encrypted backup of versions 2.x
-//! (`tokenBackup.xml`, the same entries as the "external backup").
+//! what FreeOTP+ kept before its database), and the encrypted backup of versions 2.x, both as the
+//! app keeps it (`tokenBackup.xml`) and as it writes it out ("external backup": the same entries
+//! as a serialised Java map, `copyBackupToExternal`).
 //!
 //! Learned from freeotp/freeotp-android: `Token.java` and `TokenPersistence.java` as of 2018
 //! (commit 8dfb8f8's parent) for 1.x: entries named `issuer:label` holding the token as Gson JSON
@@ -20,7 +21,9 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::import::json::{self, Object};
-use crate::import::{EntryFields, Format, Found, ImportError, UnusableReason, android_prefs};
+use crate::import::{
+    EntryFields, Format, Found, ImportError, UnusableReason, android_prefs, java_map,
+};
 use crate::link::{Scanned, read_scanned};
 use crate::otp::Secret;
 
@@ -45,6 +48,13 @@ impl Format for FreeOtp {
     }
 
     fn recognises(&self, file: &[u8]) -> bool {
+        let has = |name: &str| {
+            file.windows(name.len())
+                .any(|window| window == name.as_bytes())
+        };
+        if java_map::looks_like_map(file) {
+            return has(MASTER);
+        }
         android_prefs::looks_like_prefs(file)
             && [ORDER, MASTER].iter().any(|name| {
                 let attribute = format!("name=\"{name}\"");
@@ -54,8 +64,13 @@ impl Format for FreeOtp {
     }
 
     fn read(&self, file: &[u8], password: Option<&str>) -> Result<Found, ImportError> {
-        let entries = android_prefs::read_strings(file)
-            .ok_or_else(|| ImportError::damaged(APP, "it is not a complete preferences file"))?;
+        let entries = if java_map::looks_like_map(file) {
+            java_map::read_map(file)
+                .ok_or_else(|| ImportError::damaged(APP, "its backup is cut short or altered"))?
+        } else {
+            android_prefs::read_strings(file)
+                .ok_or_else(|| ImportError::damaged(APP, "it is not a complete preferences file"))?
+        };
         if let Some((_, master)) = entries.iter().find(|(name, _)| name == MASTER) {
             let password = password.ok_or(ImportError::NeedsPassword { app: APP })?;
             return read_backup(&entries, master, password);

@@ -1,6 +1,8 @@
 //! One file per app whose exports Tessera reads; [`super::FORMATS`] lists them.
 
 pub mod authenticator_pro;
+pub mod battle_net;
+pub mod duo;
 pub mod freeotp;
 pub mod freeotp_plus;
 pub mod otpauth_list;
