@@ -35,6 +35,13 @@ impl std::fmt::Debug for dyn Format {
 /// and a plain list of links last, since many files hold a link somewhere.
 pub static FORMATS: &[&dyn Format] = &[
     &formats::aegis::Aegis,
+    &formats::authenticator_pro::AuthenticatorPro,
+    &formats::freeotp_plus::FreeOtpPlus,
+    &formats::freeotp::FreeOtp,
+    &formats::proton::Proton,
+    &formats::steam::Steam,
+    &formats::duo::Duo,
+    &formats::battle_net::BattleNet,
     &formats::twofas::TwoFas,
     &formats::bitwarden::Bitwarden,
     &formats::andotp::AndOtp,

@@ -20,27 +20,44 @@ pub(crate) fn starts_with(file: &[u8], opening: u8) -> bool {
         .is_some_and(|byte| *byte == opening)
 }
 
+/// A JSON object.
+pub(crate) type Object = Map<String, Value>;
+
 /// A text field; `None` when missing, `null` or not text.
-pub(crate) fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(object: &'a Object, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
 }
 
-/// A whole-number field; `None` when missing or `null`, and the field named as unusable when it
-/// holds anything else (a fraction, a word), rather than taking a default the app never meant.
-pub(crate) fn integer(
-    object: &Map<String, Value>,
-    key: &'static str,
-) -> Result<Option<i64>, UnusableReason> {
+/// A whole-number field; `None` when missing or `null`; a number written as text is read too;
+/// the field is named as unusable when it holds anything else (a fraction, a word), rather than
+/// taking a default the app never meant.
+pub(crate) fn integer(object: &Object, key: &'static str) -> Result<Option<i64>, UnusableReason> {
+    let bad = |value: &Value| UnusableReason::Field {
+        name: key,
+        value: shown(value),
+    };
     match object.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| UnusableReason::Field {
-                name: key,
-                value: shown(value),
-            }),
+        Some(value @ Value::Number(number)) => number.as_i64().map(Some).ok_or_else(|| bad(value)),
+        Some(value @ Value::String(text)) => text.trim().parse().map(Some).map_err(|_| bad(value)),
+        Some(other) => Err(bad(other)),
     }
+}
+
+/// Bytes written as an array of numbers, signed (Java's `byte`, -128 to 127) or not (0 to 255).
+pub(crate) fn byte_array(value: &Value) -> Option<Vec<u8>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|byte| {
+            let byte = byte.as_i64()?;
+            match byte {
+                -128..=-1 => Some((byte + 256) as u8),
+                0..=255 => Some(byte as u8),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// A value as a message may show it: short, whatever it holds.

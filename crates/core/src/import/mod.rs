@@ -12,13 +12,16 @@
 //! made SHA1 codes); an entry that cannot be used is listed with the reason, never dropped
 //! silently.
 
+mod android_prefs;
 mod crypto;
 mod csv;
+mod database;
 mod entry;
 mod error;
 mod format;
 pub mod formats;
 mod found;
+mod java_map;
 mod json;
 mod session;
 

@@ -9,6 +9,15 @@ mod session;
 
 mod aegis;
 mod andotp;
+mod android;
+mod authenticator_pro;
+mod battle_net;
 mod bitwarden;
+mod duo;
+mod ente;
+mod freeotp;
+mod freeotp_plus;
 mod otpauth_list;
+mod proton;
+mod steam;
 mod twofas;

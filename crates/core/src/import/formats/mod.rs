@@ -2,6 +2,13 @@
 
 pub mod aegis;
 pub mod andotp;
+pub mod authenticator_pro;
+pub mod battle_net;
 pub mod bitwarden;
+pub mod duo;
+pub mod freeotp;
+pub mod freeotp_plus;
 pub mod otpauth_list;
+pub mod proton;
+pub mod steam;
 pub mod twofas;
