@@ -31,7 +31,10 @@ impl std::fmt::Debug for dyn Format {
 
 /// Every format Tessera imports, the most particular first (a plain list of links last, since
 /// many files hold a link somewhere).
-pub static FORMATS: &[&dyn Format] = &[&formats::otpauth_list::OtpauthList];
+pub static FORMATS: &[&dyn Format] = &[
+    &formats::tessera::Tessera,
+    &formats::otpauth_list::OtpauthList,
+];
 
 /// The format named by `id` (as given to `--from`), ignoring case.
 pub fn format_named(id: &str) -> Result<&'static dyn Format, ImportError> {

@@ -3,7 +3,10 @@
 //! yield the shared set of accounts in `expected` (as much of it as the format can carry), a wrong
 //! password and damaged files are refused, and an entry that cannot be used is listed.
 
+#[path = "../peer/backup.rs"]
+mod backup_peer;
 mod expected;
 mod session;
 
 mod otpauth_list;
+mod tessera;
