@@ -12,7 +12,7 @@ app_features=(--features tessera-app/custom-protocol)
 
 base_setup
 apt_packages oathtool dbus gnome-keyring qrencode imagemagick fonts-dejavu-core zbar-tools xvfb webkit2gtk-driver xclip \
-  postgresql openssl chromium curl python3 python3-venv
+  postgresql openssl chromium curl python3 python3-venv python3-cryptography python3-argon2
 app_setup
 cargo_tool tauri-driver
 
@@ -63,6 +63,7 @@ say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
 scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
+cargo bench --quiet -p tessera-core --bench backup
 # Postgres with fsync on for the approvals benchmark: durable commits, as in production.
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
 # What one SQLite statement costs through sqlx's worker thread, next to rusqlite.

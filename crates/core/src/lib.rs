@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod backup;
 pub mod export;
 pub mod import;
 pub mod link;

@@ -35,9 +35,7 @@ pub enum ImportError {
     )]
     TooLarge,
     /// A format that is known but whose version Tessera cannot read.
-    #[error(
-        "this {app} file is of a version Tessera cannot read ({version}): export it from a current version of {app}"
-    )]
+    #[error("{}", unsupported_version(app, version))]
     UnsupportedVersion {
         /// The app that wrote the file.
         app: &'static str,
@@ -61,6 +59,22 @@ pub enum ImportError {
     /// The vault refused the accounts (nothing was added).
     #[error(transparent)]
     Vault(#[from] crate::vault::VaultError),
+}
+
+/// Another app's newer file is exported again from that app; Tessera's own newer backup needs a
+/// newer Tessera to read it.
+fn unsupported_version(app: &str, version: &str) -> String {
+    if app == super::formats::tessera::APP {
+        format!(
+            "this backup was made by a newer version of Tessera (backup format {version}): update \
+             Tessera to restore it"
+        )
+    } else {
+        format!(
+            "this {app} file is of a version Tessera cannot read ({version}): export it from a \
+             current version of {app}"
+        )
+    }
 }
 
 impl ImportError {

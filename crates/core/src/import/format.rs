@@ -34,6 +34,7 @@ impl std::fmt::Debug for dyn Format {
 /// only by its iteration count, so it must not take files a format with a header would know),
 /// and a plain list of links last, since many files hold a link somewhere.
 pub static FORMATS: &[&dyn Format] = &[
+    &formats::tessera::Tessera,
     &formats::aegis::Aegis,
     &formats::authenticator_pro::AuthenticatorPro,
     &formats::freeotp_plus::FreeOtpPlus,

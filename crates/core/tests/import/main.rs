@@ -3,6 +3,8 @@
 //! yield the shared set of accounts in `expected` (as much of it as the format can carry), a wrong
 //! password and damaged files are refused, and an entry that cannot be used is listed.
 
+#[path = "../peer/backup.rs"]
+mod backup_peer;
 mod expected;
 mod seal;
 mod session;
@@ -20,4 +22,5 @@ mod freeotp_plus;
 mod otpauth_list;
 mod proton;
 mod steam;
+mod tessera;
 mod twofas;

@@ -11,4 +11,5 @@ pub mod freeotp_plus;
 pub mod otpauth_list;
 pub mod proton;
 pub mod steam;
+pub mod tessera;
 pub mod twofas;
