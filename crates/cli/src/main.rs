@@ -36,6 +36,8 @@ enum Command {
     /// Import accounts from another app's export or a Tessera backup (shown first, then added
     /// all at once).
     Import(commands::import::Args),
+    /// Export every account: Tessera's encrypted backup, an Aegis vault, or links.
+    Export(commands::export::Args),
     /// List the accounts (no secrets).
     List(commands::list::Args),
     /// Print the current code of an account (from the vault, or of a link with --uri).
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args, vault),
         Command::Add(args) => commands::add::run(args, vault),
         Command::Import(args) => commands::import::run(args, vault),
+        Command::Export(args) => commands::export::run(args, vault),
         Command::List(args) => commands::list::run(args, vault),
         Command::Code(args) => commands::code::run(args, vault),
         Command::Rename(args) => commands::manage::rename(args, vault),

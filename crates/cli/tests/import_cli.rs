@@ -107,3 +107,85 @@ fn the_help_lists_every_format() {
         assert!(help.contains(format.id()), "{} in {help}", format.id());
     }
 }
+
+/// A vault with the list's usable accounts in it.
+fn filled(folder: &tempfile::TempDir) -> (PathBuf, Run<'static>) {
+    let (path, tessera) = vault(folder);
+    let file = write(folder, "links.txt", LIST.as_bytes());
+    tessera.ok(&["import", &file, "--yes"]);
+    (path, tessera)
+}
+
+#[test]
+fn an_encrypted_export_restores_into_another_vault_and_a_wrong_password_changes_nothing() {
+    for format in ["tessera", "aegis"] {
+        let folder = tempfile::tempdir().unwrap();
+        let (_, old) = filled(&folder);
+        let out = folder.path().join(format!("export.{format}"));
+        let out_text = out.display().to_string();
+        old.env("TESSERA_EXPORT_PASSWORD", "export pass")
+            .ok(&["export", "--format", format, "--out", &out_text]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{format}: readable by its owner only");
+        }
+        let strays: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().contains("partial"))
+            .collect();
+        assert!(strays.is_empty(), "no half-written file is left");
+
+        let other = tempfile::tempdir().unwrap();
+        let (new_path, new) = vault(&other);
+        let before = file_bytes(&new_path);
+        let wrong = new
+            .env("TESSERA_IMPORT_PASSWORD", "not the password")
+            .run(&["import", &out_text, "--yes"]);
+        let said = String::from_utf8_lossy(&wrong.stderr);
+        assert_eq!(wrong.status.code(), Some(2), "{format}: {said}");
+        assert!(
+            said.contains("the password is not right for this file"),
+            "{said}"
+        );
+        assert_eq!(
+            file_bytes(&new_path),
+            before,
+            "{format}: the vault is byte-identical"
+        );
+
+        new.env("TESSERA_IMPORT_PASSWORD", "export pass")
+            .ok(&["import", &out_text, "--yes"]);
+        assert_eq!(
+            new.ok(&["list"]),
+            old.ok(&["list"]),
+            "{format}: the same accounts"
+        );
+        let code = |run: &Run| run.ok(&["code", "dave", "--at", "1700000000"]);
+        assert_eq!(code(&new), code(&old), "{format}: the same codes");
+    }
+}
+
+#[test]
+fn an_unencrypted_export_must_be_asked_for_by_name() {
+    let folder = tempfile::tempdir().unwrap();
+    let (_, tessera) = filled(&folder);
+    let out = folder.path().join("links.txt").display().to_string();
+    tessera.refused(
+        &["export", "--format", "otpauth", "--out", &out],
+        "--unencrypted",
+    );
+    let output = tessera.run(&["export", "--format", "otpauth", "--unencrypted"]);
+    let links = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(links.lines().count(), 3);
+    assert!(
+        links.lines().all(|line| line.starts_with("otpauth://")),
+        "{links}"
+    );
+    tessera.refused(
+        &["export", "--format", "pdf"],
+        "no export format called 'pdf'",
+    );
+}
