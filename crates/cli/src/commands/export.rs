@@ -68,7 +68,7 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
         return Err(Failure::bad_input("the vault has no accounts to export"));
     }
     let exported = export(format, &accounts, password.as_deref().map(String::as_str))
-        .map_err(|error| Failure::other(error))?;
+        .map_err(Failure::other)?;
     for (name, reason) in &exported.left_out {
         eprintln!("tessera: warning: {name} was left out: {reason}");
     }
