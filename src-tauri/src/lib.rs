@@ -14,6 +14,7 @@ mod account_qr;
 mod activity;
 mod commands;
 mod error;
+mod file_dialogs;
 mod inbox;
 mod lock_watch;
 mod platform;

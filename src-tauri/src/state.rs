@@ -38,6 +38,8 @@ pub struct AppState {
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
     /// tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
+    /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE`, for the end-to-end tests).
+    pub save_file: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
     /// dialog, and one left open on another thread crashes the test process as it exits).
@@ -111,6 +113,7 @@ impl AppState {
             pending: Mutex::default(),
             scanning: Mutex::default(),
             picked_file: Mutex::default(),
+            save_file: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
             show_recovery_code: Mutex::default(),
@@ -150,6 +153,11 @@ impl AppState {
         if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
             self.set_pick_file(PathBuf::from(picture));
         }
+        if let Some(path) = std::env::var_os("TESSERA_SAVE_FILE")
+            && let Ok(mut save_file) = self.save_file.lock()
+        {
+            *save_file = Some(PathBuf::from(path));
+        }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
         let opening = std::thread::Builder::new()
@@ -183,7 +191,14 @@ impl AppState {
         crate::settings::Settings::load(path.as_deref().unwrap_or(Path::new("")))
     }
 
-    /// Makes "from a picture" read this file instead of asking with the file dialog.
+    /// Makes saving (exports, the activity log) write here instead of asking with the dialog.
+    pub fn set_save_file(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.save_file.lock() {
+            *slot = Some(path);
+        }
+    }
+
+    /// Makes picking a picture or a file read this one instead of asking with the dialog.
     pub fn set_pick_file(&self, path: PathBuf) {
         if let Ok(mut slot) = self.pick_file.lock() {
             *slot = Some(path);

@@ -353,3 +353,48 @@ fn a_link_on_the_clipboard_is_offered_and_copying_puts_the_code_there() {
             .unwrap()
     );
 }
+
+#[test]
+fn an_export_is_written_in_rust_where_the_user_chose_and_reads_back_in_another_app() {
+    let mut app = App::new();
+    for issuer in ["Forge", "Bank"] {
+        let preview = app.ok("preview_link", json!({"text": link(issuer, "me")}));
+        app.ok(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": false}),
+        );
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("export.json");
+    app.state().set_save_file(out.clone());
+    assert_eq!(
+        app.call(
+            "export_accounts",
+            json!({"format": "otpauth", "password": null, "unencrypted": false})
+        )
+        .unwrap_err()["code"],
+        "export_unencrypted",
+        "a plain export needs the warning agreed to"
+    );
+    assert!(!out.exists());
+    let done = app.ok(
+        "export_accounts",
+        json!({"format": "aegis", "password": "leaving", "unencrypted": false}),
+    );
+    assert_eq!(done, json!({"count": 2, "leftOut": []}));
+    app.assert_never_answered(SECRET);
+
+    let mut other = App::new();
+    other.state().set_pick_file(out);
+    assert_eq!(
+        other.call("preview_file", json!({})).unwrap_err()["code"],
+        "file_needs_password"
+    );
+    let preview = other.ok("preview_file_password", json!({"password": "leaving"}));
+    other.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    let codes = |app: &mut App| app.ok("current_codes", json!({}));
+    assert_eq!(codes(&mut other), codes(&mut app), "the same codes");
+}

@@ -330,7 +330,7 @@ pub fn export_activity_log<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<bool, AppError> {
-    let Some(path) = choose_where_to_save(&app) else {
+    let Some(path) = crate::file_dialogs::save_as(&app, &state, "tessera-activity.log") else {
         return Ok(false);
     };
     state
@@ -338,15 +338,6 @@ pub fn export_activity_log<R: Runtime>(
         .export(&path)
         .map_err(|error| AppError::with("storage", error))?;
     Ok(true)
-}
-
-fn choose_where_to_save<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    app.dialog()
-        .file()
-        .set_file_name("tessera-activity.log")
-        .blocking_save_file()
-        .and_then(|file| file.into_path().ok())
 }
 
 /// Where the user stands for an answer that needs them.

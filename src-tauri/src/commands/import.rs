@@ -12,6 +12,7 @@ use tessera_push::SourceKind;
 use tessera_push::privacyidea::PushLink;
 
 use crate::error::AppError;
+use crate::file_dialogs;
 use crate::inbox::Offer;
 use crate::state::{AppState, PickedFile};
 use crate::views::{ConnectOffer, Preview, PreviewAccount, Unusable};
@@ -51,7 +52,7 @@ pub async fn preview_picture<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Preview>, AppError> {
-    let Some(path) = picked(&app, &state, Some(&PICTURES)) else {
+    let Some(path) = file_dialogs::pick(&app, &state, Some(&PICTURES)) else {
         return Ok(None);
     };
     let bytes =
@@ -67,31 +68,6 @@ pub async fn preview_picture<R: Runtime>(
 /// The kinds of picture the picker offers.
 const PICTURES: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
 
-/// A file the user picks (of the kinds given, on desktops), or what stands in for the dialog in
-/// the tests; `None` when the user cancels.
-fn picked<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    kinds: Option<&[&str]>,
-) -> Option<std::path::PathBuf> {
-    if let Some(path) = state.pick_file.lock().ok().and_then(|path| path.clone()) {
-        return Some(path);
-    }
-    use tauri_plugin_dialog::DialogExt;
-    let dialog = app.dialog().file();
-    // Phones' pickers filter by media type, which these names are not.
-    #[cfg(not(mobile))]
-    let dialog = match kinds {
-        Some(kinds) => dialog.add_filter("Pictures", kinds),
-        None => dialog,
-    };
-    #[cfg(mobile)]
-    let _ = kinds;
-    dialog
-        .blocking_pick_file()
-        .and_then(|file| file.into_path().ok())
-}
-
 /// Lets the user pick another app's export (or a Tessera backup) and reads it. `None` when the
 /// user cancels; `file_needs_password` when the file is encrypted, and then the file waits in Rust
 /// for [`preview_file_password`].
@@ -100,7 +76,7 @@ pub async fn preview_file<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Preview>, AppError> {
-    let Some(path) = picked(&app, &state, None) else {
+    let Some(path) = file_dialogs::pick(&app, &state, None) else {
         return Ok(None);
     };
     let size = std::fs::metadata(&path)

@@ -5,6 +5,7 @@ mod approvals;
 mod clock;
 mod codes;
 mod diagnostics;
+mod export;
 mod import;
 mod lock;
 mod manual;
@@ -28,6 +29,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         import::preview_file,
         import::preview_file_password,
         import::confirm_import,
+        export::export_accounts,
         manual::check_manual,
         manual::add_manual,
         lock::lock_status,

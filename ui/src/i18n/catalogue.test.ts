@@ -31,7 +31,9 @@ const ERROR_CODES = [...rustErrorCodes()].sort();
 /** Keys built at run time, with every value they are built from. */
 const DYNAMIC: Record<string, string[]> = {
   'kind.*': ['totp', 'hotp', 'steam'],
-  'add.tab.*': ['paste', 'picture', 'type'],
+  'add.tab.*': ['paste', 'picture', 'file', 'type'],
+  'export.format.*': ['tessera', 'aegis', 'otpauth', 'google'],
+  'export.explain.*': ['tessera', 'aegis'],
   'settings.language.*': ['system', 'en', 'nl'],
   'settings.theme.*': ['system', 'light', 'dark'],
   'settings.lock.after.*': ['immediately', '30s', '1m', '5m'],

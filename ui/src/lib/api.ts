@@ -54,6 +54,16 @@ export interface Preview {
   connect: ConnectOffer | null;
 }
 
+/** The formats Settings → Export offers. */
+export type ExportFormat = 'tessera' | 'aegis' | 'otpauth' | 'google';
+
+/** What an export wrote. */
+export interface ExportDone {
+  count: number;
+  /** Accounts the format could not take (Google's), by name. */
+  leftOut: string[];
+}
+
 /** An entry of a file or export that cannot become an account, and why. */
 export interface UnusableEntry {
   label: string;
@@ -218,6 +228,9 @@ export const api = {
   previewPicture: () => invoke<Preview | null>('preview_picture'),
   /** Another app's export or a Tessera backup; fails with `file_needs_password` when it is encrypted. */
   previewFile: () => invoke<Preview | null>('preview_file'),
+  /** Every account, written where the user chooses; null when the user cancels. */
+  exportAccounts: (format: ExportFormat, password: string | null, unencrypted: boolean) =>
+    invoke<ExportDone | null>('export_accounts', { format, password, unencrypted }),
   /** The file picked last, opened with its password. */
   previewFilePassword: (password: string) => invoke<Preview>('preview_file_password', { password }),
   confirmImport: (token: string, keepDuplicates: boolean) =>

@@ -87,7 +87,7 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
     }
     eprintln!(
         "tessera: exported {} accounts as {}",
-        accounts.len() - exported.left_out.len(),
+        exported.count,
         format.id()
     );
     Ok(())

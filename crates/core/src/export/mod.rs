@@ -86,6 +86,8 @@ impl ExportFormat {
 pub struct Exported {
     /// The file's content.
     pub bytes: zeroize::Zeroizing<Vec<u8>>,
+    /// How many accounts it holds.
+    pub count: usize,
     /// Accounts left out (only Google's format leaves any out), by how they are named and why.
     pub left_out: Vec<(String, &'static str)>,
 }
@@ -126,6 +128,7 @@ pub fn export(
     };
     Ok(Exported {
         bytes: zeroize::Zeroizing::new(bytes),
+        count: accounts.len() - left_out.len(),
         left_out,
     })
 }
