@@ -3,6 +3,7 @@
 
 use std::num::NonZeroU32;
 
+use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use ring::{digest, pbkdf2};
 use zeroize::Zeroizing;
@@ -61,6 +62,28 @@ pub(crate) fn open_aes_gcm(key: &[u8], nonce: &[u8], sealed: &[u8]) -> Option<Ze
         .open_in_place(nonce, Aad::empty(), buffer.as_mut_slice())
         .ok()?
         .len();
+    buffer.truncate(length);
+    Some(buffer)
+}
+
+/// Decrypts AES-CBC with PKCS#7 padding (a 128- or 256-bit key, a 16-byte IV). CBC checks
+/// nothing but the padding: `None` when it is not right (a wrong key, most likely), and the
+/// caller must check that what comes out reads as what it should.
+pub(crate) fn open_aes_cbc(key: &[u8], iv: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    let mut buffer = Zeroizing::new(sealed.to_vec());
+    let length = match key.len() {
+        16 => cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
+            .ok()?
+            .decrypt_padded_mut::<Pkcs7>(buffer.as_mut_slice())
+            .ok()?
+            .len(),
+        32 => cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+            .ok()?
+            .decrypt_padded_mut::<Pkcs7>(buffer.as_mut_slice())
+            .ok()?
+            .len(),
+        _ => return None,
+    };
     buffer.truncate(length);
     Some(buffer)
 }

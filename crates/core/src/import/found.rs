@@ -26,6 +26,9 @@ pub enum UnusableReason {
     Algorithm(String),
     /// The entry has no secret.
     NoSecret,
+    /// The other app keeps the secret encrypted with a key that never leaves the phone (Android's
+    /// keystore), so a copy of its files cannot give it.
+    SealedOnDevice,
     /// The secret cannot be read.
     Secret(SecretError),
     /// The account's settings are out of range.
@@ -48,6 +51,7 @@ impl UnusableReason {
             UnusableReason::Kind(_) => "unusable_kind",
             UnusableReason::Algorithm(_) => "unusable_algorithm",
             UnusableReason::NoSecret => "unusable_no_secret",
+            UnusableReason::SealedOnDevice => "unusable_sealed",
             UnusableReason::Secret(_) => "unusable_secret",
             UnusableReason::Account(_) => "unusable_settings",
             UnusableReason::Field { .. } => "unusable_field",
@@ -61,9 +65,10 @@ impl UnusableReason {
             UnusableReason::Kind(kind) | UnusableReason::Algorithm(kind) => Some(kind.clone()),
             UnusableReason::Field { name, .. } => Some((*name).to_string()),
             UnusableReason::Described(words) => Some(words.clone()),
-            UnusableReason::NoSecret | UnusableReason::Secret(_) | UnusableReason::Account(_) => {
-                None
-            }
+            UnusableReason::NoSecret
+            | UnusableReason::SealedOnDevice
+            | UnusableReason::Secret(_)
+            | UnusableReason::Account(_) => None,
         }
     }
 }
@@ -82,6 +87,10 @@ impl fmt::Display for UnusableReason {
                 "the '{name}' algorithm is not supported: only SHA1, SHA256 and SHA512"
             ),
             UnusableReason::NoSecret => f.write_str("it has no secret"),
+            UnusableReason::SealedOnDevice => f.write_str(
+                "the app keeps its secret encrypted with a key that never leaves the phone: set \
+                 the account up again from the service's security settings",
+            ),
             UnusableReason::Secret(error) => error.fmt(f),
             UnusableReason::Account(error) => error.fmt(f),
             UnusableReason::Described(words) => f.write_str(words),

@@ -465,7 +465,7 @@ pub(crate) fn hex_encode(bytes: &[u8]) -> String {
 }
 
 /// Hex in either case, or `None`.
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim().as_bytes();
     if !text.len().is_multiple_of(2) {
         return None;
