@@ -186,7 +186,12 @@ fn a_recovery_code_opens_the_vault_when_the_device_cannot() {
         .ok(&["--recovery", "--password-stdin", "list"]);
     assert!(listed.contains("octocat"));
     tessera.refused(&["slots", "remove", "9"], "no slot 9");
-    tessera.ok(&["slots", "remove", "1"]);
+    // Removing the device slot re-keys the vault: the recovery slot that stays is wrapped again
+    // under its code, which is asked for.
+    tessera.refused(&["slots", "remove", "1"], "TESSERA_RECOVERY_CODE");
+    tessera
+        .env("TESSERA_RECOVERY_CODE", &code)
+        .ok(&["slots", "remove", "1"]);
     assert_eq!(
         tessera.ok(&["slots", "status"]),
         "asks before opening (app lock on)\trecovery\n"

@@ -5,8 +5,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tessera_core::vault::slots::password::PasswordParams;
 use tessera_core::vault::{
-    Biometric, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password, Platform,
-    Recovery, SlotKind,
+    Biometric, Credential, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password,
+    Platform, Recovery, SlotKind,
 };
 
 use crate::error::AppError;
@@ -177,7 +177,17 @@ pub fn set_app_lock<R: Runtime>(
             add.push(Box::new(NewDevice(store.as_ref())));
         }
         let add: Vec<&dyn NewSlot> = add.iter().map(AsRef::as_ref).collect();
-        let added = vault.change_slots(&add, &remove, &platform_keys)?;
+        // Removing the device slot re-keys the vault: a password slot that stays needs the
+        // password to be wrapped again, when the page gave one.
+        let given: Option<Password<'_>> = password
+            .as_deref()
+            .filter(|password| !password.is_empty())
+            .map(Password);
+        let keep_with: Vec<&dyn Credential> = given
+            .iter()
+            .map(|password| password as &dyn Credential)
+            .collect();
+        let added = vault.change_slots(&add, &remove, &platform_keys, &keep_with)?;
         Ok(added.into_iter().find_map(|slot| slot.recovery_code))
     })?;
     let shown = code.is_some();
