@@ -42,9 +42,13 @@ pub enum SlotsCommand {
         /// The slot's number (see tessera slots list).
         id: i64,
     },
+    /// Re-key the vault: a new vault key, every account sealed again, every slot wrapped again,
+    /// so that an old copy of the file opens nothing written from now on. Asks for the password
+    /// or recovery code of every slot, as change-password does.
+    Rekey,
 }
 
-/// Lists, adds, changes or removes slots.
+/// Lists, adds, changes or removes slots, or re-keys the vault.
 pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure> {
     match command {
         SlotsCommand::Status => return status(options),
@@ -134,6 +138,20 @@ pub fn run(command: SlotsCommand, options: &VaultOptions) -> Result<(), Failure>
                 .remove_slot(id, &platform(&store), &kept.credentials())
                 .map_err(vault_failure)?;
             println!("removed slot {id}");
+        }
+        SlotsCommand::Rekey => {
+            let kept = ask_for_kept_slots(&vault, &[], None, options)?;
+            let store = key_store_for(&vault)?;
+            vault
+                .rekey(&platform(&store), &kept.credentials())
+                .map_err(vault_failure)?;
+            let slots: Vec<String> = vault
+                .slots()
+                .map_err(vault_failure)?
+                .iter()
+                .map(|slot| slot.id.to_string())
+                .collect();
+            println!("re-keyed\tslots {}", slots.join(","));
         }
         SlotsCommand::Status | SlotsCommand::AddBiometric => {}
     }
