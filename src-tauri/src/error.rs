@@ -48,6 +48,8 @@ impl From<VaultError> for AppError {
             | VaultError::SlotNotFound(_)
             | VaultError::NotFound(_) => AppError::new("not_found"),
             VaultError::Duplicate { label, .. } => AppError::with("duplicate", label),
+            // The only slot the app asks a credential for, to keep it, is the password slot.
+            VaultError::SlotCannotBeKept { .. } => AppError::new("wrong_password"),
             VaultError::NotAVault(_)
             | VaultError::Damaged(_)
             | VaultError::UnreadableAccount(_) => AppError::new("vault_damaged"),

@@ -68,7 +68,7 @@ pub struct Presence {
 enum VaultSlot {
     /// Being opened at start: commands wait for it.
     Opening,
-    Open(Vault),
+    Open(Box<Vault>),
     /// The vault at this path, waiting for the user to unlock it.
     Locked(PathBuf),
     /// Not open, and why.
@@ -207,7 +207,7 @@ impl AppState {
 
     /// Puts an unlocked vault in the state (at start, and in tests).
     pub fn set_vault(&self, vault: Vault) {
-        self.put_vault(VaultSlot::Open(vault));
+        self.put_vault(VaultSlot::Open(Box::new(vault)));
     }
 
     fn put_vault(&self, vault: VaultSlot) {
@@ -276,7 +276,7 @@ impl AppState {
             VaultSlot::Opening => return Err(AppError::new("unexpected")),
         };
         let vault = try_credential(&path, credential, now)?;
-        *slot = VaultSlot::Open(vault);
+        *slot = VaultSlot::Open(Box::new(vault));
         drop(slot);
         self.touched();
         self.approvals.confirmed();
@@ -394,7 +394,7 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
         if !path.exists() {
             let store = platform::key_store(app)?;
             let (vault, _) = Vault::create(path, &tessera_core::vault::NewDevice(store.as_ref()))?;
-            return Ok(VaultSlot::Open(vault));
+            return Ok(VaultSlot::Open(Box::new(vault)));
         }
         let locked = LockedVault::open(path)?;
         if !locked.opens_without_asking()? {
@@ -404,7 +404,7 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
             Ok(LockedVault::open(path)?.unlock(&tessera_core::vault::Device(store.as_ref()))?)
         });
         match device {
-            Ok(vault) => Ok(VaultSlot::Open(vault)),
+            Ok(vault) => Ok(VaultSlot::Open(Box::new(vault))),
             // The key store cannot open it, but a password or the recovery code may.
             Err(_) if locked.slots()?.len() > 1 => Ok(VaultSlot::Locked(path.to_path_buf())),
             Err(error) => Err(error),

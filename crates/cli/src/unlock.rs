@@ -85,7 +85,9 @@ impl VaultOptions {
         } else {
             "password"
         };
-        let secret = self.read_secret(&format!("Vault {what}: "), what, "TESSERA_PASSWORD")?;
+        // TESSERA_PASSWORD holds a password, never the recovery code.
+        let variable = (!self.recovery).then_some("TESSERA_PASSWORD");
+        let secret = self.read_secret(&format!("Vault {what}: "), what, variable)?;
         if self.recovery {
             locked.unlock(&Recovery(&secret))
         } else {
@@ -95,12 +97,12 @@ impl VaultOptions {
     }
 
     /// A password or code: from standard input with --password-stdin (one line each, in the order
-    /// asked), from the environment variable given, or asked on the terminal.
+    /// asked), from the environment variable given (if any), or asked on the terminal.
     pub fn read_secret(
         &self,
         prompt: &str,
         what: &str,
-        variable: &str,
+        variable: Option<&str>,
     ) -> Result<Zeroizing<String>, Failure> {
         if self.password_stdin {
             let mut line = Zeroizing::new(String::new());
@@ -110,14 +112,14 @@ impl VaultOptions {
             let trimmed = Zeroizing::new(line.trim_end_matches(['\n', '\r']).to_string());
             return Ok(trimmed);
         }
-        if !self.recovery
-            && let Ok(password) = std::env::var(variable)
-        {
-            return Ok(Zeroizing::new(password));
+        if let Some(Ok(secret)) = variable.map(std::env::var) {
+            return Ok(Zeroizing::new(secret));
         }
         if !std::io::stdin().is_terminal() {
+            let or_set =
+                variable.map_or_else(String::new, |variable| format!(" or set {variable}"));
             return Err(Failure::bad_input(format!(
-                "the {what} is needed, and there is no terminal to ask on: use --password-stdin or set {variable}"
+                "the {what} is needed, and there is no terminal to ask on: use --password-stdin{or_set}"
             )));
         }
         rpassword::prompt_password(prompt)

@@ -110,8 +110,7 @@ impl Vault {
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let mut ids = Vec::with_capacity(accounts.len());
         let time = now();
         for (account, details) in &accounts {
@@ -328,8 +327,7 @@ impl Vault {
     ) -> Result<(), VaultError> {
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let stored: Option<Option<i64>> = transaction
             .query_row(
                 "SELECT removed_at FROM accounts WHERE id = ?1",
@@ -380,8 +378,7 @@ impl Vault {
         let cutoff = unix_seconds.saturating_sub(TRASH_DAYS * 24 * 60 * 60);
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let expired = manifest.removed_before(Table::Accounts, cutoff);
         let mut deleted = 0;
         for id in &expired {
@@ -435,8 +432,7 @@ impl Vault {
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let (mut account, mut details) = open_row(&transaction, &manifest, &vault_id, &key, id)
             .map_err(|error| match error {
                 RowError::Missing => VaultError::AccountNotFound(id),
@@ -473,7 +469,7 @@ impl Vault {
     fn read_rows(&self, clause: &str) -> Result<(Vec<ReadRow>, Manifest), VaultError> {
         let storage = self.storage();
         let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
-        let manifest = Manifest::for_reading(&snapshot, &self.vault_id, &self.key, &self.path)?;
+        let manifest = self.sealed_list(&snapshot)?;
         let mut statement = snapshot
             .prepare(&format!(
                 "SELECT id, sealed, sealed_version, removed_at FROM accounts {clause}"

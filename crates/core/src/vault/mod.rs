@@ -7,6 +7,10 @@
 //! removed, so an older value copied back, or an edited removal time, is refused as damage. The
 //! format is written down in `docs/vault-format.md`.
 //!
+//! Removing a slot, changing a password, or asking for it re-keys the vault (`rekey.rs`): a new
+//! vault key, every sealed row sealed again and the slots that stay wrapped again, so that an old
+//! copy of the file and a credential that was given up open nothing written since.
+//!
 //! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
 //! or a killed process leaves either the whole change or none of it, and the command line and the
 //! app can use the same file at once.
@@ -18,6 +22,7 @@ mod entry;
 pub mod key_store;
 mod manifest;
 mod record;
+mod rekey;
 pub mod seal;
 mod slot_changes;
 pub mod slots;
@@ -49,6 +54,12 @@ pub struct Vault {
     path: PathBuf,
     vault_id: String,
     key: Key,
+    /// The slot this vault was unlocked with (or created with) and its key: a re-key wraps the
+    /// new vault key for it without asking the user again. Wiped with the vault.
+    unlocked_with: Option<(SlotId, Key)>,
+    /// A slot row (its number and wrapped key) known to wrap the key in memory: if another
+    /// program re-keys the vault, it changes or goes (`rekey.rs`).
+    witness: Option<(SlotId, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -133,6 +144,23 @@ pub enum VaultError {
     /// No slot with that number.
     #[error("the vault has no slot {0}: list the slots to see their numbers")]
     SlotNotFound(SlotId),
+    /// A re-key cannot wrap the new vault key for a slot that stays without what opens it.
+    #[error(
+        "the vault gets a new key, which must be wrapped again for slot {id}, and that needs \
+         {needs}: give it, or remove slot {id} too; nothing was changed"
+    )]
+    SlotCannotBeKept {
+        /// The slot that would stay.
+        id: SlotId,
+        /// What it needs, in words ("your recovery code").
+        needs: String,
+    },
+    /// Another program changed the slots or the vault key while this one was using the vault.
+    #[error(
+        "another program changed how this vault is unlocked (or gave it a new key) meanwhile: \
+         lock the vault, unlock it again and retry; nothing was changed"
+    )]
+    ChangedElsewhere,
     /// No account with that number.
     #[error("the vault has no account {0}: list the accounts to see their numbers")]
     AccountNotFound(AccountId),
