@@ -105,7 +105,7 @@ fn export_password(
     let password = asking.read_secret(
         "Password for the export: ",
         "export's password",
-        "TESSERA_EXPORT_PASSWORD",
+        Some("TESSERA_EXPORT_PASSWORD"),
     )?;
     if password.is_empty() {
         return Err(Failure::bad_input(

@@ -38,7 +38,7 @@ pub struct Args {
 fn formats_help() -> String {
     let mut help = String::from("Formats (for --from):\n");
     for format in FORMATS {
-        help.push_str(&format!("  {:<14} {}\n", format.id(), format.app()));
+        help.push_str(&format!("  {:<24} {}\n", format.id(), format.app()));
     }
     help
 }
@@ -117,7 +117,7 @@ fn file_password(
     asking.read_secret(
         &format!("Password of the {app} file: "),
         &format!("password of the {app} file"),
-        "TESSERA_IMPORT_PASSWORD",
+        Some("TESSERA_IMPORT_PASSWORD"),
     )
 }
 
