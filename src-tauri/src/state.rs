@@ -10,7 +10,7 @@ use tessera_core::import::ImportSession;
 use tessera_core::lock::{LockPolicy, UnlockAttempts};
 use tessera_core::vault::{Credential, LockedVault, Vault, VaultError};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::platform;
 
 /// A file picked for import whose password is still to be given: kept in Rust (it may hold
@@ -106,7 +106,7 @@ impl AppState {
     pub fn started_at(started: SystemTime) -> AppState {
         AppState {
             started,
-            vault: Mutex::new(VaultSlot::Closed(AppError::new("storage"))),
+            vault: Mutex::new(VaultSlot::Closed(AppError::new(ErrorCode::Storage))),
             opened: Condvar::new(),
             pending: Mutex::default(),
             scanning: Mutex::default(),
@@ -159,14 +159,17 @@ impl AppState {
                 let opened =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match path {
                         Some(path) => open_or_create(&app, &path),
-                        None => VaultSlot::Closed(AppError::new("storage")),
+                        None => VaultSlot::Closed(AppError::new(ErrorCode::Storage)),
                     }))
-                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new("unexpected")));
+                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new(ErrorCode::Unexpected)));
                 app.state::<AppState>().put_vault(opened);
                 crate::inbox::follow(&app);
             });
         if let Err(error) = opening {
-            self.put_vault(VaultSlot::Closed(AppError::with("unexpected", error)));
+            self.put_vault(VaultSlot::Closed(AppError::with(
+                ErrorCode::Unexpected,
+                error,
+            )));
         }
     }
 
@@ -208,10 +211,13 @@ impl AppState {
     }
 
     fn opened(&self) -> Result<std::sync::MutexGuard<'_, VaultSlot>, AppError> {
-        let slot = self.vault.lock().map_err(|_| AppError::new("unexpected"))?;
+        let slot = self
+            .vault
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
         self.opened
             .wait_while(slot, |slot| matches!(slot, VaultSlot::Opening))
-            .map_err(|_| AppError::new("unexpected"))
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))
     }
 
     /// Runs `work` with the unlocked vault (once it has finished opening), or fails with why there
@@ -222,9 +228,9 @@ impl AppState {
     ) -> Result<T, AppError> {
         match &mut *self.opened()? {
             VaultSlot::Open(vault) => work(vault),
-            VaultSlot::Locked(_) => Err(AppError::new("locked")),
+            VaultSlot::Locked(_) => Err(AppError::new(ErrorCode::Locked)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -236,7 +242,7 @@ impl AppState {
             }),
             VaultSlot::Locked(path) => Ok(Standing::Locked(LockedVault::open(path)?)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -246,7 +252,7 @@ impl AppState {
             VaultSlot::Locked(path) => Ok(UnlockAttempts::load(&attempts_path(path), now)),
             VaultSlot::Open(vault) => Ok(UnlockAttempts::load(&attempts_path(vault.path()), now)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -258,7 +264,7 @@ impl AppState {
             VaultSlot::Locked(path) => path.clone(),
             VaultSlot::Open(_) => return Ok(()),
             VaultSlot::Closed(error) => return Err(error.clone()),
-            VaultSlot::Opening => return Err(AppError::new("unexpected")),
+            VaultSlot::Opening => return Err(AppError::new(ErrorCode::Unexpected)),
         };
         let vault = try_credential(&path, credential, now)?;
         *slot = VaultSlot::Open(vault);
@@ -340,7 +346,7 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
     let mut attempts = UnlockAttempts::load(&attempts_path(path), now);
     let wait = attempts.wait(now);
     if wait > 0 {
-        return Err(AppError::with("wait", wait));
+        return Err(AppError::with(ErrorCode::Wait, wait));
     }
     match LockedVault::open(path)?.unlock(credential) {
         Ok(vault) => {
@@ -354,10 +360,10 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
         ) => {
             attempts
                 .failed(now)
-                .map_err(|error| AppError::with("storage", error))?;
+                .map_err(|error| AppError::with(ErrorCode::Storage, error))?;
             let wait = attempts.wait(now);
             if wait > 0 {
-                return Err(AppError::with("wrong_then_wait", wait));
+                return Err(AppError::with(ErrorCode::WrongThenWait, wait));
             }
             Err(AppError::from(error))
         }
@@ -435,10 +441,10 @@ mod tests {
     #[test]
     fn a_vault_that_could_not_be_opened_says_why() {
         let state = AppState::default();
-        state.put_vault(VaultSlot::Closed(AppError::new("key_store")));
+        state.put_vault(VaultSlot::Closed(AppError::new(ErrorCode::KeyStore)));
         assert_eq!(
             state.with_vault(|_| Ok(())),
-            Err(AppError::new("key_store"))
+            Err(AppError::new(ErrorCode::KeyStore))
         );
     }
 }
