@@ -35,8 +35,8 @@ pub struct AppState {
     pub picked_file: Mutex<Option<PickedFile>>,
     /// Where the settings file is.
     pub settings_path: Mutex<Option<PathBuf>>,
-    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
-    /// tests: WebDriver cannot drive the system's file dialog).
+    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE` in builds for the
+    /// end-to-end tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
@@ -147,8 +147,8 @@ impl AppState {
             self.activity.set_path(folder.join("activity.log"));
         }
         self.activity.record("app started");
-        if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
-            self.set_pick_file(PathBuf::from(picture));
+        if let Some(picture) = pick_file_stand_in(|name| std::env::var_os(name)) {
+            self.set_pick_file(picture);
         }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
@@ -404,6 +404,17 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
     opened.unwrap_or_else(VaultSlot::Closed)
 }
 
+/// The picture named by `TESSERA_PICK_FILE`, to read instead of asking with the file dialog: only
+/// in builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people
+/// run, no variable in its environment can choose what "from a picture" reads.
+fn pick_file_stand_in(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    if cfg!(feature = "e2e-stand-ins") {
+        variable("TESSERA_PICK_FILE").map(PathBuf::from)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -418,6 +429,14 @@ mod tests {
         let params = PasswordParams::new(8 * 1024, 1, 1).unwrap();
         let path = folder.path().join("vault.tessera");
         Vault::create(&path, &NewPassword("pw", params)).unwrap().0
+    }
+
+    #[test]
+    fn the_file_dialogs_stand_in_is_read_only_in_builds_for_the_end_to_end_tests() {
+        let set = |name: &str| (name == "TESSERA_PICK_FILE").then(|| "/tmp/qr.png".into());
+        let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
+        assert_eq!(pick_file_stand_in(set), expected);
+        assert_eq!(pick_file_stand_in(|_| None), None);
     }
 
     #[test]
