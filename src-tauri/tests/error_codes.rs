@@ -99,3 +99,40 @@ fn every_link_warning_has_a_message_that_quotes_its_words() {
         }
     }
 }
+
+#[test]
+fn every_reason_an_entry_cannot_be_added_has_a_message_that_quotes_its_parameter() {
+    use tessera_core::AccountError;
+    use tessera_core::import::UnusableReason;
+    let reasons = [
+        UnusableReason::Kind("motp".to_string()),
+        UnusableReason::Algorithm("MD5".to_string()),
+        UnusableReason::NoSecret,
+        UnusableReason::Secret(tessera_core::SecretError::Empty),
+        UnusableReason::Account(AccountError::Digits(12)),
+        UnusableReason::Account(AccountError::ZeroPeriod),
+        UnusableReason::Account(AccountError::LabelIssuerColon),
+        UnusableReason::Account(AccountError::Untrimmed("issuer")),
+        UnusableReason::Account(AccountError::ReservedParameter("secret".to_string())),
+        UnusableReason::Field {
+            name: "digits",
+            value: "9".to_string(),
+        },
+    ];
+    for language in ["en", "nl"] {
+        let catalogue = catalogue(language);
+        for reason in &reasons {
+            let key = format!("preview.reason.{}", reason.code());
+            let message = catalogue
+                .get(&key)
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("{language}.json lacks {key}"));
+            let quoted: BTreeSet<String> = reason
+                .parameter()
+                .map(|_| "parameter".to_string())
+                .into_iter()
+                .collect();
+            assert_eq!(placeholders(message), quoted, "{language}: {key}");
+        }
+    }
+}
