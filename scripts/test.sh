@@ -7,7 +7,9 @@ started=$(date +%s)
 # A fresh build gains nothing from incremental compilation, and its files would double what the
 # build writes to disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-# The app is built once, as the end-to-end run needs it (serving the built UI), for the tests too.
+# The app's dependencies are built once, as the end-to-end run needs them (serving the built UI),
+# for the tests too. Only the end-to-end build adds e2e-stand-ins (tests/e2e/run.sh), so the tests
+# here run the app as people get it, where TESSERA_PICK_FILE is ignored.
 app_features=(--features tessera-app/custom-protocol)
 
 base_setup

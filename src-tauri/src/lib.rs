@@ -24,7 +24,7 @@ mod state;
 mod views;
 mod words;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorCode};
 pub use state::AppState;
 
 /// Adds Tessera's plugins, state and commands to a builder (`run` starts from the default one,

@@ -10,7 +10,7 @@ use tessera_core::import::ImportSession;
 use tessera_core::lock::{LockPolicy, UnlockAttempts};
 use tessera_core::vault::{Credential, LockedVault, Vault, VaultError};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::platform;
 
 /// A file picked for import whose password is still to be given: kept in Rust (it may hold
@@ -35,8 +35,8 @@ pub struct AppState {
     pub picked_file: Mutex<Option<PickedFile>>,
     /// Where the settings file is.
     pub settings_path: Mutex<Option<PathBuf>>,
-    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
-    /// tests: WebDriver cannot drive the system's file dialog).
+    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE` in builds for the
+    /// end-to-end tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
     /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE`, for the end-to-end tests).
     pub save_file: Mutex<Option<PathBuf>>,
@@ -108,7 +108,7 @@ impl AppState {
     pub fn started_at(started: SystemTime) -> AppState {
         AppState {
             started,
-            vault: Mutex::new(VaultSlot::Closed(AppError::new("storage"))),
+            vault: Mutex::new(VaultSlot::Closed(AppError::new(ErrorCode::Storage))),
             opened: Condvar::new(),
             pending: Mutex::default(),
             scanning: Mutex::default(),
@@ -150,8 +150,8 @@ impl AppState {
             self.activity.set_path(folder.join("activity.log"));
         }
         self.activity.record("app started");
-        if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
-            self.set_pick_file(PathBuf::from(picture));
+        if let Some(picture) = pick_file_stand_in(|name| std::env::var_os(name)) {
+            self.set_pick_file(picture);
         }
         if let Some(path) = std::env::var_os("TESSERA_SAVE_FILE")
             && let Ok(mut save_file) = self.save_file.lock()
@@ -167,14 +167,17 @@ impl AppState {
                 let opened =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match path {
                         Some(path) => open_or_create(&app, &path),
-                        None => VaultSlot::Closed(AppError::new("storage")),
+                        None => VaultSlot::Closed(AppError::new(ErrorCode::Storage)),
                     }))
-                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new("unexpected")));
+                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new(ErrorCode::Unexpected)));
                 app.state::<AppState>().put_vault(opened);
                 crate::inbox::follow(&app);
             });
         if let Err(error) = opening {
-            self.put_vault(VaultSlot::Closed(AppError::with("unexpected", error)));
+            self.put_vault(VaultSlot::Closed(AppError::with(
+                ErrorCode::Unexpected,
+                error,
+            )));
         }
     }
 
@@ -223,10 +226,13 @@ impl AppState {
     }
 
     fn opened(&self) -> Result<std::sync::MutexGuard<'_, VaultSlot>, AppError> {
-        let slot = self.vault.lock().map_err(|_| AppError::new("unexpected"))?;
+        let slot = self
+            .vault
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
         self.opened
             .wait_while(slot, |slot| matches!(slot, VaultSlot::Opening))
-            .map_err(|_| AppError::new("unexpected"))
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))
     }
 
     /// Runs `work` with the unlocked vault (once it has finished opening), or fails with why there
@@ -237,9 +243,9 @@ impl AppState {
     ) -> Result<T, AppError> {
         match &mut *self.opened()? {
             VaultSlot::Open(vault) => work(vault),
-            VaultSlot::Locked(_) => Err(AppError::new("locked")),
+            VaultSlot::Locked(_) => Err(AppError::new(ErrorCode::Locked)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -251,7 +257,7 @@ impl AppState {
             }),
             VaultSlot::Locked(path) => Ok(Standing::Locked(LockedVault::open(path)?)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -261,7 +267,7 @@ impl AppState {
             VaultSlot::Locked(path) => Ok(UnlockAttempts::load(&attempts_path(path), now)),
             VaultSlot::Open(vault) => Ok(UnlockAttempts::load(&attempts_path(vault.path()), now)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -273,7 +279,7 @@ impl AppState {
             VaultSlot::Locked(path) => path.clone(),
             VaultSlot::Open(_) => return Ok(()),
             VaultSlot::Closed(error) => return Err(error.clone()),
-            VaultSlot::Opening => return Err(AppError::new("unexpected")),
+            VaultSlot::Opening => return Err(AppError::new(ErrorCode::Unexpected)),
         };
         let vault = try_credential(&path, credential, now)?;
         *slot = VaultSlot::Open(Box::new(vault));
@@ -355,7 +361,7 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
     let mut attempts = UnlockAttempts::load(&attempts_path(path), now);
     let wait = attempts.wait(now);
     if wait > 0 {
-        return Err(AppError::with("wait", wait));
+        return Err(AppError::with(ErrorCode::Wait, wait));
     }
     match LockedVault::open(path)?.unlock(credential) {
         Ok(vault) => {
@@ -369,10 +375,10 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
         ) => {
             attempts
                 .failed(now)
-                .map_err(|error| AppError::with("storage", error))?;
+                .map_err(|error| AppError::with(ErrorCode::Storage, error))?;
             let wait = attempts.wait(now);
             if wait > 0 {
-                return Err(AppError::with("wrong_then_wait", wait));
+                return Err(AppError::with(ErrorCode::WrongThenWait, wait));
             }
             Err(AppError::from(error))
         }
@@ -413,6 +419,17 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
     opened.unwrap_or_else(VaultSlot::Closed)
 }
 
+/// The picture named by `TESSERA_PICK_FILE`, to read instead of asking with the file dialog: only
+/// in builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people
+/// run, no variable in its environment can choose what "from a picture" reads.
+fn pick_file_stand_in(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    if cfg!(feature = "e2e-stand-ins") {
+        variable("TESSERA_PICK_FILE").map(PathBuf::from)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -427,6 +444,14 @@ mod tests {
         let params = PasswordParams::new(8 * 1024, 1, 1).unwrap();
         let path = folder.path().join("vault.tessera");
         Vault::create(&path, &NewPassword("pw", params)).unwrap().0
+    }
+
+    #[test]
+    fn the_file_dialogs_stand_in_is_read_only_in_builds_for_the_end_to_end_tests() {
+        let set = |name: &str| (name == "TESSERA_PICK_FILE").then(|| "/tmp/qr.png".into());
+        let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
+        assert_eq!(pick_file_stand_in(set), expected);
+        assert_eq!(pick_file_stand_in(|_| None), None);
     }
 
     #[test]
@@ -450,10 +475,10 @@ mod tests {
     #[test]
     fn a_vault_that_could_not_be_opened_says_why() {
         let state = AppState::default();
-        state.put_vault(VaultSlot::Closed(AppError::new("key_store")));
+        state.put_vault(VaultSlot::Closed(AppError::new(ErrorCode::KeyStore)));
         assert_eq!(
             state.with_vault(|_| Ok(())),
-            Err(AppError::new("key_store"))
+            Err(AppError::new(ErrorCode::KeyStore))
         );
     }
 }

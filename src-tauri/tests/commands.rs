@@ -241,6 +241,45 @@ fn counter_based_codes_move_on_when_asked() {
 }
 
 #[test]
+fn a_links_warnings_arrive_as_codes_with_the_links_words_not_as_english() {
+    let mut app = App::new();
+    let text = format!("otpauth://totp/Shop:alice?secret={SECRET}&issuer=Store");
+    let preview = app.ok("preview_link", json!({"text": text}));
+    assert_eq!(
+        preview["warnings"],
+        json!([{"code": "issuer_conflict", "parameters": {"label": "Shop", "parameter": "Store"}}])
+    );
+}
+
+#[test]
+fn asking_for_a_next_code_that_cannot_be_is_named_not_called_a_failed_save() {
+    let mut app = App::new();
+    for text in [
+        link("GitHub", "octocat"),
+        format!(
+            "otpauth://hotp/Bank:token?secret={SECRET}&counter={}",
+            u64::MAX
+        ),
+    ] {
+        let preview = app.ok("preview_link", json!({"text": text}));
+        app.ok(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": false}),
+        );
+    }
+    let time_based = app.call("next_hotp_code", json!({"id": 1})).unwrap_err();
+    assert_eq!(
+        time_based,
+        json!({"code": "not_counter_based", "detail": null})
+    );
+    let used_up = app.call("next_hotp_code", json!({"id": 2})).unwrap_err();
+    assert_eq!(
+        used_up,
+        json!({"code": "counter_exhausted", "detail": null})
+    );
+}
+
+#[test]
 fn the_about_screen_has_a_version() {
     let mut app = App::new();
     let about = app.ok("about", json!({}));

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use tessera_core::vault::key_store::DesktopKeyStore;
-use tessera_core::vault::{Device, LockedVault, Password, Recovery, SlotKind};
+use tessera_core::vault::{Device, ErrorKind, LockedVault, Password, Recovery, SlotKind};
 use tessera_core::{Vault, VaultError};
 use zeroize::Zeroizing;
 
@@ -128,15 +128,11 @@ impl VaultOptions {
     }
 }
 
-/// A vault error as a failure: the user's input (a wrong password, a missing file) is exit
-/// status 2; a full disk or a broken key store is 1.
+/// A vault error as a failure: the user's input (a wrong password, a missing file) or a file that
+/// cannot be read as it is, is exit status 2; a full disk, a broken key store or a fault is 1.
 pub fn vault_failure(error: VaultError) -> Failure {
-    match error {
-        VaultError::DiskFull
-        | VaultError::Busy
-        | VaultError::NoRandomness
-        | VaultError::Storage(_)
-        | VaultError::KeyStore(_) => Failure::other(error),
-        other => Failure::bad_input(other),
+    match error.kind() {
+        ErrorKind::Input | ErrorKind::Damaged => Failure::bad_input(error),
+        ErrorKind::TryAgain | ErrorKind::KeyStore | ErrorKind::Bug => Failure::other(error),
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tessera_core::export::{ExportError, ExportFormat, export};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::file_dialogs;
 use crate::state::AppState;
 
@@ -31,9 +31,9 @@ pub async fn export_accounts<R: Runtime>(
     unencrypted: bool,
 ) -> Result<Option<ExportDone>, AppError> {
     let password = password.map(zeroize::Zeroizing::new);
-    let format = ExportFormat::named(&format).ok_or(AppError::new("unexpected"))?;
+    let format = ExportFormat::named(&format).ok_or(AppError::new(ErrorCode::Unexpected))?;
     if !format.is_encrypted() && !unencrypted {
-        return Err(AppError::new("export_unencrypted"));
+        return Err(AppError::new(ErrorCode::ExportUnencrypted));
     }
     let accounts = state.with_vault(|vault| {
         Ok(vault
@@ -44,7 +44,7 @@ pub async fn export_accounts<R: Runtime>(
             .collect::<Vec<_>>())
     })?;
     if accounts.is_empty() {
-        return Err(AppError::new("export_nothing"));
+        return Err(AppError::new(ErrorCode::ExportNothing));
     }
     // Sealing a Tessera backup derives its key with Argon2id (about half a second): off the
     // async workers.
@@ -52,19 +52,19 @@ pub async fn export_accounts<R: Runtime>(
         export(format, &accounts, password.as_deref().map(String::as_str))
     })
     .await
-    .map_err(|_| AppError::new("unexpected"))?
+    .map_err(|_| AppError::new(ErrorCode::Unexpected))?
     .map_err(|error| match error {
         ExportError::NeedsPassword | ExportError::EmptyPassword => {
-            AppError::new("export_password_needed")
+            AppError::new(ErrorCode::ExportPasswordNeeded)
         }
-        other => AppError::with("storage", other),
+        other => AppError::with(ErrorCode::Storage, other),
     })?;
     let name = format!("tessera-export.{}", format.extension());
     let Some(path) = file_dialogs::save_as(&app, &state, &name) else {
         return Ok(None);
     };
     tessera_core::owner_only::replace_file(&path, &exported.bytes)
-        .map_err(|error| AppError::with("export_unwritable", error))?;
+        .map_err(|error| AppError::with(ErrorCode::ExportUnwritable, error))?;
     state
         .activity
         .record(&format!("exported accounts as {}", format.id()));

@@ -11,11 +11,11 @@ use tessera_core::vault::Duplicates;
 use tessera_push::SourceKind;
 use tessera_push::privacyidea::PushLink;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::file_dialogs;
 use crate::inbox::Offer;
 use crate::state::{AppState, PickedFile};
-use crate::views::{ConnectOffer, Preview, PreviewAccount, Unusable};
+use crate::views::{ConnectOffer, LinkWarning, Preview, PreviewAccount, Unusable};
 
 /// Reads a pasted or typed link.
 #[tauri::command]
@@ -55,12 +55,12 @@ pub async fn preview_picture<R: Runtime>(
     let Some(path) = file_dialogs::pick(&app, &state, Some(&PICTURES)) else {
         return Ok(None);
     };
-    let bytes =
-        std::fs::read(&path).map_err(|_| AppError::with("picture_unreadable", path.display()))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|_| AppError::with(ErrorCode::PictureUnreadable, path.display()))?;
     let codes = tessera_core::qr::decode_picture(&bytes)?;
     let texts: Vec<String> = codes.into_iter().filter_map(|code| code.text).collect();
     if texts.is_empty() {
-        return Err(AppError::new("no_code_in_picture"));
+        return Err(AppError::new(ErrorCode::NoCodeInPicture));
     }
     preview(&state, texts).map(Some)
 }
@@ -80,13 +80,14 @@ pub async fn preview_file<R: Runtime>(
         return Ok(None);
     };
     let size = std::fs::metadata(&path)
-        .map_err(|_| AppError::with("file_unreadable", path.display()))?
+        .map_err(|_| AppError::with(ErrorCode::FileUnreadable, path.display()))?
         .len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(ImportError::TooLarge.into());
     }
     let bytes = zeroize::Zeroizing::new(
-        std::fs::read(&path).map_err(|_| AppError::with("file_unreadable", path.display()))?,
+        std::fs::read(&path)
+            .map_err(|_| AppError::with(ErrorCode::FileUnreadable, path.display()))?,
     );
     *lock(&state.picked_file)? = None;
     let mut session = ImportSession::new();
@@ -109,7 +110,7 @@ pub fn preview_file_password(
     let password = zeroize::Zeroizing::new(password);
     let bytes = match lock(&state.picked_file)?.as_ref() {
         Some(picked) => picked.bytes.clone(),
-        None => return Err(AppError::new("not_found")),
+        None => return Err(AppError::new(ErrorCode::NotFound)),
     };
     let mut session = ImportSession::new();
     session.add_file(&bytes, None, Some(&password))?;
@@ -118,7 +119,9 @@ pub fn preview_file_password(
 }
 
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, AppError> {
-    mutex.lock().map_err(|_| AppError::new("unexpected"))
+    mutex
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))
 }
 
 /// Adds the accounts of a preview, all at once: those the vault has already are skipped unless
@@ -131,7 +134,7 @@ pub fn confirm_import(
 ) -> Result<Vec<i64>, AppError> {
     let session = lock(&state.pending)?
         .remove(&token)
-        .ok_or(AppError::new("not_found"))?;
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
     let duplicates = if keep_duplicates {
         Duplicates::KeepBoth
     } else {
@@ -247,7 +250,7 @@ fn pending_preview(
                 duplicate_of: account.duplicate_of,
             })
             .collect(),
-        warnings: shown.warnings.iter().map(ToString::to_string).collect(),
+        warnings: shown.warnings.iter().map(LinkWarning::from).collect(),
         unusable: shown
             .unusable
             .into_iter()
@@ -268,6 +271,6 @@ fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()
         .fill(&mut bytes)
-        .map_err(|_| AppError::new("unexpected"))?;
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }

@@ -9,7 +9,7 @@ use tessera_core::vault::{
     Platform, Recovery, SlotKind,
 };
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::platform;
 use crate::state::{AppState, Locking, Standing};
 use crate::words::word;
@@ -90,7 +90,7 @@ pub fn unlock_with_biometrics<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<(), AppError> {
-    let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
+    let keys = platform::biometric(&app).ok_or(AppError::new(ErrorCode::BiometricUnavailable))?;
     unlocked(
         &app,
         state.unlock(&Biometric(keys.as_ref()), super::now_seconds()),
@@ -137,7 +137,7 @@ pub fn set_app_lock<R: Runtime>(
 ) -> Result<AppLockChanged, AppError> {
     let store = platform::key_store(&app);
     let biometric_keys = if biometric {
-        Some(platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?)
+        Some(platform::biometric(&app).ok_or(AppError::new(ErrorCode::BiometricUnavailable))?)
     } else {
         None
     };
@@ -164,7 +164,7 @@ pub fn set_app_lock<R: Runtime>(
         let given = password
             .as_deref()
             .filter(|password| !password.is_empty())
-            .ok_or(AppError::new("password_needed"))?;
+            .ok_or(AppError::new(ErrorCode::PasswordNeeded))?;
         state.confirm(&Password(given), crate::commands::now() as i64)?;
     }
     let code = state.with_vault(|vault| {
@@ -180,11 +180,13 @@ pub fn set_app_lock<R: Runtime>(
         if on {
             let password = password.as_deref().filter(|password| !password.is_empty());
             if has(SlotKind::Password) {
-                keep_with.push(Password(password.ok_or(AppError::new("password_needed"))?));
+                keep_with.push(Password(
+                    password.ok_or(AppError::new(ErrorCode::PasswordNeeded))?,
+                ));
             } else {
-                let password = password.ok_or(AppError::new("password_needed"))?;
-                let params =
-                    PasswordParams::calibrate().map_err(|_| AppError::new("unexpected"))?;
+                let password = password.ok_or(AppError::new(ErrorCode::PasswordNeeded))?;
+                let params = PasswordParams::calibrate()
+                    .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
                 add.push(Box::new(NewPassword(password, params)));
             }
             if let Some(keys) = &biometric_keys

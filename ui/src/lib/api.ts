@@ -43,8 +43,8 @@ export interface Preview {
   /** Hand back to `confirmImport` to add these accounts. */
   token: string;
   accounts: PreviewAccount[];
-  /** Things worth saying about the link (two issuers, a missing counter). */
-  warnings: string[];
+  /** Things worth saying about the link (two issuers, a missing counter), for the catalogues to word. */
+  warnings: LinkWarning[];
   /** Entries that cannot be used: the reason in English words, and its name and parameter for the catalogues. */
   unusable: UnusableEntry[];
   /** For Google exports: the parts (from 1) still to scan, and how many there are. */
@@ -62,6 +62,14 @@ export interface ExportDone {
   count: number;
   /** Accounts the format could not take (Google's), by name. */
   leftOut: string[];
+}
+
+/** Something odd about a link that was read all the same. */
+export interface LinkWarning {
+  /** `preview.warning.<code>` in the catalogues. */
+  code: 'issuer_conflict' | 'missing_counter' | 'repeated_parameter';
+  /** The link's own words that the message quotes, by the name the message gives them. */
+  parameters: Record<string, string>;
 }
 
 /** An entry of a file or export that cannot become an account, and why. */

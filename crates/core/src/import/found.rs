@@ -33,8 +33,6 @@ pub enum UnusableReason {
     Secret(SecretError),
     /// The account's settings are out of range.
     Account(AccountError),
-    /// A reason given in words by an older reader (Google's export links).
-    Described(String),
     /// A field holds something that is not what the format allows.
     Field {
         /// The field's name in the file.
@@ -53,18 +51,25 @@ impl UnusableReason {
             UnusableReason::NoSecret => "unusable_no_secret",
             UnusableReason::SealedOnDevice => "unusable_sealed",
             UnusableReason::Secret(_) => "unusable_secret",
-            UnusableReason::Account(_) => "unusable_settings",
+            UnusableReason::Account(AccountError::Digits(_)) => "unusable_digits",
+            UnusableReason::Account(AccountError::ZeroPeriod) => "unusable_period",
+            UnusableReason::Account(AccountError::LabelIssuerColon) => "unusable_issuer_colon",
+            UnusableReason::Account(AccountError::Untrimmed(_)) => "unusable_untrimmed",
+            UnusableReason::Account(AccountError::ReservedParameter(_)) => {
+                "unusable_reserved_parameter"
+            }
             UnusableReason::Field { .. } => "unusable_field",
-            UnusableReason::Described(_) => "unusable_other",
         }
     }
 
-    /// The reason's one parameter, shown inside its message (the kind, the algorithm, the field).
+    /// The reason's one parameter, shown inside its message (the kind, the algorithm, the field,
+    /// the number of digits, the parameter's name).
     pub fn parameter(&self) -> Option<String> {
         match self {
             UnusableReason::Kind(kind) | UnusableReason::Algorithm(kind) => Some(kind.clone()),
             UnusableReason::Field { name, .. } => Some((*name).to_string()),
-            UnusableReason::Described(words) => Some(words.clone()),
+            UnusableReason::Account(AccountError::Digits(digits)) => Some(digits.to_string()),
+            UnusableReason::Account(AccountError::ReservedParameter(name)) => Some(name.clone()),
             UnusableReason::NoSecret
             | UnusableReason::SealedOnDevice
             | UnusableReason::Secret(_)
@@ -93,7 +98,6 @@ impl fmt::Display for UnusableReason {
             ),
             UnusableReason::Secret(error) => error.fmt(f),
             UnusableReason::Account(error) => error.fmt(f),
-            UnusableReason::Described(words) => f.write_str(words),
             UnusableReason::Field { name, value } => {
                 write!(
                     f,
@@ -122,6 +126,22 @@ impl From<LinkError> for UnusableReason {
                 name: "link",
                 value: other.to_string(),
             },
+        }
+    }
+}
+
+impl From<crate::link::migration::Unusable> for UnusableReason {
+    /// Why an entry of a Google export is not an account, in the terms every other format uses.
+    fn from(reason: crate::link::migration::Unusable) -> Self {
+        use crate::link::migration::Unusable as Export;
+        let field = |name, value: String| UnusableReason::Field { name, value };
+        match reason {
+            Export::Md5 => UnusableReason::Algorithm("MD5".to_string()),
+            Export::UnknownAlgorithm(number) => field("algorithm", number.to_string()),
+            Export::UnknownDigits(number) => field("digits", number.to_string()),
+            Export::UnknownKind(number) => field("type", number.to_string()),
+            Export::NegativeCounter(counter) => field("counter", counter.to_string()),
+            Export::NoSecret => UnusableReason::NoSecret,
         }
     }
 }

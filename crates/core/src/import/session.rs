@@ -9,7 +9,7 @@ use crate::vault::{AccountId, Duplicates, Vault, VaultError};
 use super::MAX_FILE_BYTES;
 use super::error::ImportError;
 use super::format::{Format, recognise};
-use super::found::{FoundAccount, Unusable, UnusableReason};
+use super::found::{FoundAccount, Unusable};
 
 /// What has been read so far, waiting for the user to confirm.
 #[derive(Clone, Debug, Default)]
@@ -123,7 +123,7 @@ impl ImportSession {
                     .flat_map(|part| &part.unusable)
                     .map(|entry| Unusable {
                         label: entry.label.clone(),
-                        reason: UnusableReason::Described(entry.reason.clone()),
+                        reason: entry.reason.into(),
                     }),
             );
         }

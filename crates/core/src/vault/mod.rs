@@ -197,6 +197,68 @@ pub enum VaultError {
     Storage(String),
 }
 
+/// What kind of failure a [`VaultError`] is: what the user can do about it. The app and the
+/// command line both ask this, so that an error is sorted once, here, and a new variant is sorted
+/// where it is added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The user asked for something that cannot be: a wrong password, an account that is not
+    /// there, removing the last slot. Asking differently helps; asking the same again does not.
+    Input,
+    /// Something in the way for now (a full disk, another program writing, a cancelled
+    /// biometric prompt): the same again may work.
+    TryAgain,
+    /// The file cannot be read as it is: damaged, not a vault, or written by a newer version.
+    Damaged,
+    /// The platform's key store or biometric check failed or lost its key.
+    KeyStore,
+    /// A failure Tessera does not expect (an unknown storage error): worth reporting with its
+    /// words.
+    Bug,
+}
+
+impl VaultError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        use slots::biometric::BiometricError;
+        // No wildcard: a new variant must be sorted here.
+        match self {
+            VaultError::NotFound(_)
+            | VaultError::AlreadyExists(_)
+            | VaultError::WrongPassword
+            | VaultError::WrongRecoveryCode
+            | VaultError::NotARecoveryCode
+            | VaultError::NoSlotOfKind { .. }
+            | VaultError::LastSlot
+            | VaultError::SlotNotFound(_)
+            | VaultError::AccountNotFound(_)
+            | VaultError::ApprovalServerNotFound(_)
+            | VaultError::Duplicate { .. }
+            | VaultError::InvalidAccount(_)
+            | VaultError::CounterExhausted
+            | VaultError::NotCounterBased(_)
+            | VaultError::SlotCannotBeKept { .. } => ErrorKind::Input,
+            VaultError::DiskFull
+            | VaultError::Busy
+            | VaultError::ChangedElsewhere
+            | VaultError::NoRandomness
+            | VaultError::Biometric(BiometricError::Cancelled) => ErrorKind::TryAgain,
+            VaultError::NotAVault(_)
+            | VaultError::Damaged(_)
+            | VaultError::NewerVersion { .. }
+            | VaultError::UnreadableAccount(_) => ErrorKind::Damaged,
+            VaultError::KeyStoreEntryMissing
+            | VaultError::KeyStore(_)
+            | VaultError::Biometric(
+                BiometricError::Unavailable
+                | BiometricError::Invalidated
+                | BiometricError::Failed(_),
+            ) => ErrorKind::KeyStore,
+            VaultError::Storage(_) => ErrorKind::Bug,
+        }
+    }
+}
+
 impl From<seal::NoRandomness> for VaultError {
     fn from(_: seal::NoRandomness) -> VaultError {
         VaultError::NoRandomness
@@ -224,4 +286,46 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_password_is_the_users_input_not_a_fault() {
+        assert_eq!(VaultError::WrongPassword.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn the_failures_the_app_once_called_saving_failed_are_the_users_input() {
+        for error in [
+            VaultError::CounterExhausted,
+            VaultError::LastSlot,
+            VaultError::NotCounterBased(1),
+            VaultError::InvalidAccount(AccountError::ZeroPeriod),
+        ] {
+            assert_eq!(error.kind(), ErrorKind::Input, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_full_disk_and_a_busy_vault_are_worth_trying_again() {
+        assert_eq!(VaultError::DiskFull.kind(), ErrorKind::TryAgain);
+        assert_eq!(VaultError::Busy.kind(), ErrorKind::TryAgain);
+    }
+
+    #[test]
+    fn a_newer_vault_cannot_be_read_as_it_is() {
+        let newer = VaultError::NewerVersion {
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION,
+        };
+        assert_eq!(newer.kind(), ErrorKind::Damaged);
+    }
+
+    #[test]
+    fn a_lost_device_key_is_the_key_stores() {
+        assert_eq!(VaultError::KeyStoreEntryMissing.kind(), ErrorKind::KeyStore);
+    }
 }

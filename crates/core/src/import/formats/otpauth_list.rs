@@ -1,7 +1,7 @@
 //! A plain list of `otpauth://` links, one a line: what Ente Auth's plain export, andOTP's and
 //! Aegis's "links" exports and many scripts write. Google export links in the list are read too.
 
-use crate::import::{Format, Found, FoundAccount, ImportError, Unusable, UnusableReason};
+use crate::import::{Format, Found, FoundAccount, ImportError, Unusable};
 use crate::link::migration::ExportBatch;
 use crate::link::{Scanned, read_scanned};
 
@@ -65,7 +65,7 @@ impl Format for OtpauthList {
                     .unusable
                     .extend(part.unusable.iter().map(|entry| Unusable {
                         label: entry.label.clone(),
-                        reason: UnusableReason::Described(entry.reason.clone()),
+                        reason: entry.reason.into(),
                     }));
             }
             found
@@ -82,6 +82,7 @@ impl Format for OtpauthList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::UnusableReason;
 
     #[test]
     fn links_a_line_each_are_read_and_a_bad_line_is_named() {
