@@ -38,7 +38,8 @@ pub struct AppState {
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE` in builds for the
     /// end-to-end tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
-    /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE`, for the end-to-end tests).
+    /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE` in builds for the
+    /// end-to-end tests).
     pub save_file: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
@@ -150,13 +151,11 @@ impl AppState {
             self.activity.set_path(folder.join("activity.log"));
         }
         self.activity.record("app started");
-        if let Some(picture) = pick_file_stand_in(|name| std::env::var_os(name)) {
+        if let Some(picture) = dialog_stand_in("TESSERA_PICK_FILE", |name| std::env::var_os(name)) {
             self.set_pick_file(picture);
         }
-        if let Some(path) = std::env::var_os("TESSERA_SAVE_FILE")
-            && let Ok(mut save_file) = self.save_file.lock()
-        {
-            *save_file = Some(PathBuf::from(path));
+        if let Some(path) = dialog_stand_in("TESSERA_SAVE_FILE", |name| std::env::var_os(name)) {
+            self.set_save_file(path);
         }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
@@ -419,12 +418,16 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
     opened.unwrap_or_else(VaultSlot::Closed)
 }
 
-/// The picture named by `TESSERA_PICK_FILE`, to read instead of asking with the file dialog: only
-/// in builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people
-/// run, no variable in its environment can choose what "from a picture" reads.
-fn pick_file_stand_in(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+/// The file named by `name` (`TESSERA_PICK_FILE`: what picking a picture or a file reads;
+/// `TESSERA_SAVE_FILE`: where saving writes) instead of asking with the file dialog: only in
+/// builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people run,
+/// no variable in its environment can choose what is read or where an export goes.
+fn dialog_stand_in(
+    name: &str,
+    variable: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
     if cfg!(feature = "e2e-stand-ins") {
-        variable("TESSERA_PICK_FILE").map(PathBuf::from)
+        variable(name).map(PathBuf::from)
     } else {
         None
     }
@@ -448,10 +451,12 @@ mod tests {
 
     #[test]
     fn the_file_dialogs_stand_in_is_read_only_in_builds_for_the_end_to_end_tests() {
-        let set = |name: &str| (name == "TESSERA_PICK_FILE").then(|| "/tmp/qr.png".into());
-        let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
-        assert_eq!(pick_file_stand_in(set), expected);
-        assert_eq!(pick_file_stand_in(|_| None), None);
+        for name in ["TESSERA_PICK_FILE", "TESSERA_SAVE_FILE"] {
+            let set = |asked: &str| (asked == name).then(|| "/tmp/qr.png".into());
+            let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
+            assert_eq!(dialog_stand_in(name, set), expected);
+            assert_eq!(dialog_stand_in(name, |_| None), None);
+        }
     }
 
     #[test]
