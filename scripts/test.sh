@@ -7,12 +7,14 @@ started=$(date +%s)
 # A fresh build gains nothing from incremental compilation, and its files would double what the
 # build writes to disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-# The app is built once, as the end-to-end run needs it (serving the built UI), for the tests too.
+# The app's dependencies are built once, as the end-to-end run needs them (serving the built UI),
+# for the tests too. Only the end-to-end build adds e2e-stand-ins (tests/e2e/run.sh), so the tests
+# here run the app as people get it, where TESSERA_PICK_FILE is ignored.
 app_features=(--features tessera-app/custom-protocol)
 
 base_setup
 apt_packages oathtool dbus gnome-keyring qrencode imagemagick fonts-dejavu-core zbar-tools xvfb webkit2gtk-driver xclip \
-  postgresql openssl chromium curl python3 python3-venv
+  postgresql openssl chromium curl python3 python3-venv python3-cryptography python3-argon2
 app_setup
 cargo_tool tauri-driver
 
@@ -63,6 +65,7 @@ say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
 scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
+cargo bench --quiet -p tessera-core --bench backup
 # Postgres with fsync on for the approvals benchmark: durable commits, as in production.
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
 # What one SQLite statement costs through sqlx's worker thread, next to rusqlite.

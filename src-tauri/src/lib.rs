@@ -14,6 +14,7 @@ mod account_qr;
 mod activity;
 mod commands;
 mod error;
+mod file_dialogs;
 mod inbox;
 mod lock_watch;
 mod platform;
@@ -23,7 +24,7 @@ mod state;
 mod views;
 mod words;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorCode};
 pub use state::AppState;
 
 /// Adds Tessera's plugins, state and commands to a builder (`run` starts from the default one,

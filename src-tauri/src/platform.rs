@@ -10,7 +10,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_tessera::TesseraExt;
 use tessera_core::vault::{BiometricKeys, KeyStore};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// The key store of device slots.
 pub fn key_store<R: Runtime>(
@@ -18,7 +18,7 @@ pub fn key_store<R: Runtime>(
 ) -> Result<Box<dyn KeyStore + Send + Sync>, AppError> {
     app.tessera()
         .key_store()
-        .map_err(|error| AppError::with("key_store", error))
+        .map_err(|error| AppError::with(ErrorCode::KeyStore, error))
 }
 
 /// The biometric keys of biometric slots, where the platform has them.

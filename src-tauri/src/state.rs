@@ -6,19 +6,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Instant, SystemTime};
 
-use tessera_core::Account;
+use tessera_core::import::ImportSession;
 use tessera_core::lock::{LockPolicy, UnlockAttempts};
 use tessera_core::vault::{Credential, LockedVault, Vault, VaultError};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::platform;
 
-/// Accounts read from a link, the clipboard or a picture, kept in Rust until confirmed.
-pub struct PendingImport {
-    /// The accounts, with their secrets.
-    pub accounts: Vec<Account>,
-    /// An export with parts still to scan: it cannot be added yet.
-    pub incomplete: bool,
+/// A file picked for import whose password is still to be given: kept in Rust (it may hold
+/// secrets in the clear) until the password comes or the vault locks.
+pub struct PickedFile {
+    /// What the file holds.
+    pub bytes: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// The app's state.
@@ -29,14 +28,19 @@ pub struct AppState {
     /// Signalled when the vault has finished opening.
     opened: Condvar,
     /// Imports waiting for confirmation, by token.
-    pub pending: Mutex<HashMap<String, PendingImport>>,
-    /// The parts of the Google export being scanned.
-    pub export: Mutex<Option<tessera_core::link::migration::ExportBatch>>,
+    pub pending: Mutex<HashMap<String, ImportSession>>,
+    /// The parts of Google exports scanned so far (they may come over several scans).
+    pub scanning: Mutex<ImportSession>,
+    /// A file waiting for its password.
+    pub picked_file: Mutex<Option<PickedFile>>,
     /// Where the settings file is.
     pub settings_path: Mutex<Option<PathBuf>>,
-    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
-    /// tests: WebDriver cannot drive the system's file dialog).
+    /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE` in builds for the
+    /// end-to-end tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
+    /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE` in builds for the
+    /// end-to-end tests).
+    pub save_file: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
     /// dialog, and one left open on another thread crashes the test process as it exits).
@@ -65,7 +69,7 @@ pub struct Presence {
 enum VaultSlot {
     /// Being opened at start: commands wait for it.
     Opening,
-    Open(Vault),
+    Open(Box<Vault>),
     /// The vault at this path, waiting for the user to unlock it.
     Locked(PathBuf),
     /// Not open, and why.
@@ -105,10 +109,12 @@ impl AppState {
     pub fn started_at(started: SystemTime) -> AppState {
         AppState {
             started,
-            vault: Mutex::new(VaultSlot::Closed(AppError::new("storage"))),
+            vault: Mutex::new(VaultSlot::Closed(AppError::new(ErrorCode::Storage))),
             opened: Condvar::new(),
             pending: Mutex::default(),
-            export: Mutex::default(),
+            scanning: Mutex::default(),
+            picked_file: Mutex::default(),
+            save_file: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
             show_recovery_code: Mutex::default(),
@@ -145,8 +151,11 @@ impl AppState {
             self.activity.set_path(folder.join("activity.log"));
         }
         self.activity.record("app started");
-        if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
-            self.set_pick_file(PathBuf::from(picture));
+        if let Some(picture) = dialog_stand_in("TESSERA_PICK_FILE", |name| std::env::var_os(name)) {
+            self.set_pick_file(picture);
+        }
+        if let Some(path) = dialog_stand_in("TESSERA_SAVE_FILE", |name| std::env::var_os(name)) {
+            self.set_save_file(path);
         }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
@@ -157,14 +166,17 @@ impl AppState {
                 let opened =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match path {
                         Some(path) => open_or_create(&app, &path),
-                        None => VaultSlot::Closed(AppError::new("storage")),
+                        None => VaultSlot::Closed(AppError::new(ErrorCode::Storage)),
                     }))
-                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new("unexpected")));
+                    .unwrap_or_else(|_| VaultSlot::Closed(AppError::new(ErrorCode::Unexpected)));
                 app.state::<AppState>().put_vault(opened);
                 crate::inbox::follow(&app);
             });
         if let Err(error) = opening {
-            self.put_vault(VaultSlot::Closed(AppError::with("unexpected", error)));
+            self.put_vault(VaultSlot::Closed(AppError::with(
+                ErrorCode::Unexpected,
+                error,
+            )));
         }
     }
 
@@ -181,7 +193,14 @@ impl AppState {
         crate::settings::Settings::load(path.as_deref().unwrap_or(Path::new("")))
     }
 
-    /// Makes "from a picture" read this file instead of asking with the file dialog.
+    /// Makes saving (exports, the activity log) write here instead of asking with the dialog.
+    pub fn set_save_file(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.save_file.lock() {
+            *slot = Some(path);
+        }
+    }
+
+    /// Makes picking a picture or a file read this one instead of asking with the dialog.
     pub fn set_pick_file(&self, path: PathBuf) {
         if let Ok(mut slot) = self.pick_file.lock() {
             *slot = Some(path);
@@ -190,7 +209,7 @@ impl AppState {
 
     /// Puts an unlocked vault in the state (at start, and in tests).
     pub fn set_vault(&self, vault: Vault) {
-        self.put_vault(VaultSlot::Open(vault));
+        self.put_vault(VaultSlot::Open(Box::new(vault)));
     }
 
     fn put_vault(&self, vault: VaultSlot) {
@@ -206,10 +225,13 @@ impl AppState {
     }
 
     fn opened(&self) -> Result<std::sync::MutexGuard<'_, VaultSlot>, AppError> {
-        let slot = self.vault.lock().map_err(|_| AppError::new("unexpected"))?;
+        let slot = self
+            .vault
+            .lock()
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
         self.opened
             .wait_while(slot, |slot| matches!(slot, VaultSlot::Opening))
-            .map_err(|_| AppError::new("unexpected"))
+            .map_err(|_| AppError::new(ErrorCode::Unexpected))
     }
 
     /// Runs `work` with the unlocked vault (once it has finished opening), or fails with why there
@@ -220,9 +242,9 @@ impl AppState {
     ) -> Result<T, AppError> {
         match &mut *self.opened()? {
             VaultSlot::Open(vault) => work(vault),
-            VaultSlot::Locked(_) => Err(AppError::new("locked")),
+            VaultSlot::Locked(_) => Err(AppError::new(ErrorCode::Locked)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -234,7 +256,7 @@ impl AppState {
             }),
             VaultSlot::Locked(path) => Ok(Standing::Locked(LockedVault::open(path)?)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -244,7 +266,7 @@ impl AppState {
             VaultSlot::Locked(path) => Ok(UnlockAttempts::load(&attempts_path(path), now)),
             VaultSlot::Open(vault) => Ok(UnlockAttempts::load(&attempts_path(vault.path()), now)),
             VaultSlot::Closed(error) => Err(error.clone()),
-            VaultSlot::Opening => Err(AppError::new("unexpected")),
+            VaultSlot::Opening => Err(AppError::new(ErrorCode::Unexpected)),
         }
     }
 
@@ -256,10 +278,10 @@ impl AppState {
             VaultSlot::Locked(path) => path.clone(),
             VaultSlot::Open(_) => return Ok(()),
             VaultSlot::Closed(error) => return Err(error.clone()),
-            VaultSlot::Opening => return Err(AppError::new("unexpected")),
+            VaultSlot::Opening => return Err(AppError::new(ErrorCode::Unexpected)),
         };
         let vault = try_credential(&path, credential, now)?;
-        *slot = VaultSlot::Open(vault);
+        *slot = VaultSlot::Open(Box::new(vault));
         drop(slot);
         self.touched();
         self.approvals.confirmed();
@@ -293,8 +315,11 @@ impl AppState {
         if let Ok(mut pending) = self.pending.lock() {
             pending.clear();
         }
-        if let Ok(mut export) = self.export.lock() {
-            *export = None;
+        if let Ok(mut scanning) = self.scanning.lock() {
+            *scanning = ImportSession::new();
+        }
+        if let Ok(mut picked) = self.picked_file.lock() {
+            *picked = None;
         }
         Ok(Locking::Locked)
     }
@@ -335,7 +360,7 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
     let mut attempts = UnlockAttempts::load(&attempts_path(path), now);
     let wait = attempts.wait(now);
     if wait > 0 {
-        return Err(AppError::with("wait", wait));
+        return Err(AppError::with(ErrorCode::Wait, wait));
     }
     match LockedVault::open(path)?.unlock(credential) {
         Ok(vault) => {
@@ -349,10 +374,10 @@ fn try_credential(path: &Path, credential: &dyn Credential, now: i64) -> Result<
         ) => {
             attempts
                 .failed(now)
-                .map_err(|error| AppError::with("storage", error))?;
+                .map_err(|error| AppError::with(ErrorCode::Storage, error))?;
             let wait = attempts.wait(now);
             if wait > 0 {
-                return Err(AppError::with("wrong_then_wait", wait));
+                return Err(AppError::with(ErrorCode::WrongThenWait, wait));
             }
             Err(AppError::from(error))
         }
@@ -374,7 +399,7 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
         if !path.exists() {
             let store = platform::key_store(app)?;
             let (vault, _) = Vault::create(path, &tessera_core::vault::NewDevice(store.as_ref()))?;
-            return Ok(VaultSlot::Open(vault));
+            return Ok(VaultSlot::Open(Box::new(vault)));
         }
         let locked = LockedVault::open(path)?;
         if !locked.opens_without_asking()? {
@@ -384,13 +409,28 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
             Ok(LockedVault::open(path)?.unlock(&tessera_core::vault::Device(store.as_ref()))?)
         });
         match device {
-            Ok(vault) => Ok(VaultSlot::Open(vault)),
+            Ok(vault) => Ok(VaultSlot::Open(Box::new(vault))),
             // The key store cannot open it, but a password or the recovery code may.
             Err(_) if locked.slots()?.len() > 1 => Ok(VaultSlot::Locked(path.to_path_buf())),
             Err(error) => Err(error),
         }
     })();
     opened.unwrap_or_else(VaultSlot::Closed)
+}
+
+/// The file named by `name` (`TESSERA_PICK_FILE`: what picking a picture or a file reads;
+/// `TESSERA_SAVE_FILE`: where saving writes) instead of asking with the file dialog: only in
+/// builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people run,
+/// no variable in its environment can choose what is read or where an export goes.
+fn dialog_stand_in(
+    name: &str,
+    variable: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    if cfg!(feature = "e2e-stand-ins") {
+        variable(name).map(PathBuf::from)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -407,6 +447,16 @@ mod tests {
         let params = PasswordParams::new(8 * 1024, 1, 1).unwrap();
         let path = folder.path().join("vault.tessera");
         Vault::create(&path, &NewPassword("pw", params)).unwrap().0
+    }
+
+    #[test]
+    fn the_file_dialogs_stand_in_is_read_only_in_builds_for_the_end_to_end_tests() {
+        for name in ["TESSERA_PICK_FILE", "TESSERA_SAVE_FILE"] {
+            let set = |asked: &str| (asked == name).then(|| "/tmp/qr.png".into());
+            let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
+            assert_eq!(dialog_stand_in(name, set), expected);
+            assert_eq!(dialog_stand_in(name, |_| None), None);
+        }
     }
 
     #[test]
@@ -430,10 +480,10 @@ mod tests {
     #[test]
     fn a_vault_that_could_not_be_opened_says_why() {
         let state = AppState::default();
-        state.put_vault(VaultSlot::Closed(AppError::new("key_store")));
+        state.put_vault(VaultSlot::Closed(AppError::new(ErrorCode::KeyStore)));
         assert_eq!(
             state.with_vault(|_| Ok(())),
-            Err(AppError::new("key_store"))
+            Err(AppError::new(ErrorCode::KeyStore))
         );
     }
 }

@@ -1,5 +1,7 @@
 //! What the web UI receives and sends: plain data, never a secret.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use tessera_core::vault::Entry;
 use tessera_core::{Account, Code, Kind};
@@ -72,7 +74,7 @@ impl CodeView {
 pub struct Preview {
     pub token: String,
     pub accounts: Vec<PreviewAccount>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<LinkWarning>,
     pub unusable: Vec<Unusable>,
     pub missing_parts: Vec<i32>,
     pub parts_total: i32,
@@ -236,11 +238,34 @@ pub struct PreviewAccount {
     pub duplicate_of: Option<i64>,
 }
 
+/// Something odd about a link that was read all the same, for the catalogues to word.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkWarning {
+    /// The warning's name in the catalogues (`preview.warning.<code>`).
+    pub code: &'static str,
+    /// The link's own words that the message quotes, by the name the message gives them.
+    pub parameters: BTreeMap<&'static str, String>,
+}
+
+impl From<&tessera_core::link::Warning> for LinkWarning {
+    fn from(warning: &tessera_core::link::Warning) -> LinkWarning {
+        LinkWarning {
+            code: warning.code(),
+            parameters: warning.parameters().into_iter().collect(),
+        }
+    }
+}
+
 /// An export entry that cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unusable {
     pub label: String,
+    /// Why, in English (for the log and for a reason the catalogues do not know yet).
     pub reason: String,
+    /// The reason's name in the catalogues (`preview.reason.<code>`).
+    pub code: &'static str,
+    /// The kind, algorithm or field the reason's message names.
+    pub parameter: Option<String>,
 }
 
 /// The add-by-hand form.

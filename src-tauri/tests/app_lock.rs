@@ -170,9 +170,25 @@ fn app_lock_off_and_on_round_trips_through_the_vault_file() {
         false,
         "nothing to lock with app lock off"
     );
+    // Turning it on again re-keys the vault: the password slot it keeps needs the password.
+    for (password, code) in [
+        (json!(null), "password_needed"),
+        (json!("not pw"), "wrong_password"),
+    ] {
+        let refused = app.call(
+            "set_app_lock",
+            json!({"on": true, "password": password, "biometric": false, "language": "en"}),
+        );
+        assert_eq!(refused.unwrap_err()["code"], code);
+        assert_eq!(
+            kinds(&app),
+            [SlotKind::Password, SlotKind::Device],
+            "nothing changed"
+        );
+    }
     let on = app.ok(
         "set_app_lock",
-        json!({"on": true, "password": null, "biometric": false, "language": "en"}),
+        json!({"on": true, "password": "pw", "biometric": false, "language": "en"}),
     );
     assert_eq!(on["recoveryCodeShown"], true);
     assert_eq!(kinds(&app), [SlotKind::Password, SlotKind::Recovery]);
@@ -193,7 +209,7 @@ fn app_lock_off_and_on_round_trips_through_the_vault_file() {
     );
     assert_eq!(
         again["recoveryCodeShown"], false,
-        "a recovery code exists already"
+        "app lock is on already: nothing changes"
     );
     assert_eq!(app.recovery_codes_shown().len(), 1);
 }

@@ -39,16 +39,80 @@ fn a_pasted_link_is_previewed_then_added_and_its_codes_arrive_with_their_window(
     assert_eq!(until - from, 30);
     assert_eq!(codes[0]["code"].as_str().unwrap().len(), 8);
     assert_eq!(codes[0]["next"].as_str().unwrap().len(), 8);
-    // The same link again is marked as a duplicate and refused unless wanted.
+    // The same link again is marked as a duplicate and skipped unless wanted.
     let again = app.ok("preview_link", json!({"text": link("GitHub", "octocat")}));
     assert_eq!(again["accounts"][0]["duplicateOf"], 1);
-    let refused = app
-        .call(
-            "confirm_import",
-            json!({"token": again["token"], "keepDuplicates": false}),
-        )
+    let skipped = app.ok(
+        "confirm_import",
+        json!({"token": again["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(skipped, json!([]));
+    assert_eq!(
+        app.ok("list_accounts", json!({})).as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn another_apps_file_is_read_in_rust_and_an_encrypted_one_waits_for_its_password() {
+    use tessera_core::vault::Details;
+    let mut app = App::new();
+    let folder = tempfile::tempdir().unwrap();
+    let accounts: Vec<_> = [("Forge", "bob"), ("Bank", "dave")]
+        .iter()
+        .map(|(issuer, name)| {
+            let parsed = tessera_core::link::read_otpauth(&link(issuer, name)).unwrap();
+            (parsed.account, Details::default())
+        })
+        .collect();
+    let file = folder.path().join("aegis-export.json");
+    let bytes = tessera_core::export::aegis::write_aegis(&accounts, "file password").unwrap();
+    std::fs::write(&file, bytes).unwrap();
+    app.state().set_pick_file(file);
+
+    let asked = app.call("preview_file", json!({})).unwrap_err();
+    assert_eq!(
+        asked,
+        json!({"code": "file_needs_password", "detail": "Aegis"})
+    );
+    let wrong = app
+        .call("preview_file_password", json!({"password": "not it"}))
         .unwrap_err();
-    assert_eq!(refused["code"], "duplicate");
+    assert_eq!(wrong["code"], "file_wrong_password");
+    let preview = app.ok(
+        "preview_file_password",
+        json!({"password": "file password"}),
+    );
+    let names: Vec<&str> = preview["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bob", "dave"]);
+    assert_eq!(
+        app.ok("list_accounts", json!({})),
+        json!([]),
+        "a preview adds nothing"
+    );
+    let ids = app.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    assert_eq!(ids, json!([1, 2]));
+    app.assert_never_answered(SECRET);
+
+    let unknown = folder.path().join("notes.txt");
+    std::fs::write(&unknown, b"my shopping list").unwrap();
+    app.state().set_pick_file(unknown);
+    assert_eq!(
+        app.call("preview_file", json!({})).unwrap_err()["code"],
+        "file_unknown"
+    );
+    assert_eq!(
+        app.ok("list_accounts", json!({})).as_array().unwrap().len(),
+        2
+    );
 }
 
 #[test]
@@ -177,6 +241,45 @@ fn counter_based_codes_move_on_when_asked() {
 }
 
 #[test]
+fn a_links_warnings_arrive_as_codes_with_the_links_words_not_as_english() {
+    let mut app = App::new();
+    let text = format!("otpauth://totp/Shop:alice?secret={SECRET}&issuer=Store");
+    let preview = app.ok("preview_link", json!({"text": text}));
+    assert_eq!(
+        preview["warnings"],
+        json!([{"code": "issuer_conflict", "parameters": {"label": "Shop", "parameter": "Store"}}])
+    );
+}
+
+#[test]
+fn asking_for_a_next_code_that_cannot_be_is_named_not_called_a_failed_save() {
+    let mut app = App::new();
+    for text in [
+        link("GitHub", "octocat"),
+        format!(
+            "otpauth://hotp/Bank:token?secret={SECRET}&counter={}",
+            u64::MAX
+        ),
+    ] {
+        let preview = app.ok("preview_link", json!({"text": text}));
+        app.ok(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": false}),
+        );
+    }
+    let time_based = app.call("next_hotp_code", json!({"id": 1})).unwrap_err();
+    assert_eq!(
+        time_based,
+        json!({"code": "not_counter_based", "detail": null})
+    );
+    let used_up = app.call("next_hotp_code", json!({"id": 2})).unwrap_err();
+    assert_eq!(
+        used_up,
+        json!({"code": "counter_exhausted", "detail": null})
+    );
+}
+
+#[test]
 fn the_about_screen_has_a_version() {
     let mut app = App::new();
     let about = app.ok("about", json!({}));
@@ -288,4 +391,49 @@ fn a_link_on_the_clipboard_is_offered_and_copying_puts_the_code_there() {
             .as_str()
             .unwrap()
     );
+}
+
+#[test]
+fn an_export_is_written_in_rust_where_the_user_chose_and_reads_back_in_another_app() {
+    let mut app = App::new();
+    for issuer in ["Forge", "Bank"] {
+        let preview = app.ok("preview_link", json!({"text": link(issuer, "me")}));
+        app.ok(
+            "confirm_import",
+            json!({"token": preview["token"], "keepDuplicates": false}),
+        );
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("export.json");
+    app.state().set_save_file(out.clone());
+    assert_eq!(
+        app.call(
+            "export_accounts",
+            json!({"format": "otpauth", "password": null, "unencrypted": false})
+        )
+        .unwrap_err()["code"],
+        "export_unencrypted",
+        "a plain export needs the warning agreed to"
+    );
+    assert!(!out.exists());
+    let done = app.ok(
+        "export_accounts",
+        json!({"format": "aegis", "password": "leaving", "unencrypted": false}),
+    );
+    assert_eq!(done, json!({"count": 2, "leftOut": []}));
+    app.assert_never_answered(SECRET);
+
+    let mut other = App::new();
+    other.state().set_pick_file(out);
+    assert_eq!(
+        other.call("preview_file", json!({})).unwrap_err()["code"],
+        "file_needs_password"
+    );
+    let preview = other.ok("preview_file_password", json!({"password": "leaving"}));
+    other.ok(
+        "confirm_import",
+        json!({"token": preview["token"], "keepDuplicates": false}),
+    );
+    let codes = |app: &mut App| app.ok("current_codes", json!({}));
+    assert_eq!(codes(&mut other), codes(&mut app), "the same codes");
 }

@@ -146,7 +146,9 @@ test('app lock off opens without asking after a restart, and on again asks', asy
 
   await (await session.find('[data-testid="open-settings"]')).click();
   await (await session.find('[data-testid="app-lock-on"]')).click();
-  // The password slot is still there, so it is used; the recovery code is too.
+  // The password slot is still there: it is asked for, to wrap the new vault key (turning app
+  // lock on re-keys the vault), and a new recovery code replaces the old one.
+  await (await session.find('[data-testid="app-lock-current"]')).type(PASSWORD);
   await (await session.find('[data-testid="app-lock-confirm"]')).click();
   await session.find('[data-testid="app-lock-off"]', 30_000);
   assert.match(tessera(['slots', 'status']), /^asks before opening.*\tpassword,recovery$/m);

@@ -8,8 +8,9 @@ cd "$(dirname "$0")/../.."
 . scripts/setup.sh
 shop_test_setup
 # Built by the Tauri command line, as a release is (it refuses to build when the Tauri crates and
-# packages disagree); --debug and --no-bundle keep it to the binary the tests drive.
-npm run --silent tauri -- build --debug --no-bundle --features custom-protocol
+# packages disagree); --debug and --no-bundle keep it to the binary the tests drive, and
+# e2e-stand-ins lets TESSERA_PICK_FILE stand in for the file dialog, which WebDriver cannot drive.
+npm run --silent tauri -- build --debug --no-bundle --features custom-protocol e2e-stand-ins
 cargo build --quiet -p tessera-cli -p tessera-server
 export TESSERA_E2E_APP="$PWD/target/debug/tessera-app"
 export TESSERA_E2E_CLI="$PWD/target/debug/tessera"

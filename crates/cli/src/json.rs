@@ -70,7 +70,7 @@ impl From<&ExportBatch> for ExportJson {
                 part,
                 position: entry.position,
                 label: entry.label.clone(),
-                reason: entry.reason.clone(),
+                reason: entry.reason.to_string(),
             })
             .collect();
         ExportJson {

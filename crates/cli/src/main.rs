@@ -33,6 +33,11 @@ enum Command {
     Init(commands::init::Args),
     /// Add accounts from a link or a Google Authenticator export.
     Add(commands::add::Args),
+    /// Import accounts from another app's export or a Tessera backup (shown first, then added
+    /// all at once).
+    Import(commands::import::Args),
+    /// Export every account: Tessera's encrypted backup, an Aegis vault, or links.
+    Export(commands::export::Args),
     /// List the accounts (no secrets).
     List(commands::list::Args),
     /// Print the current code of an account (from the vault, or of a link with --uri).
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(args) => commands::init::run(args, vault),
         Command::Add(args) => commands::add::run(args, vault),
+        Command::Import(args) => commands::import::run(args, vault),
+        Command::Export(args) => commands::export::run(args, vault),
         Command::List(args) => commands::list::run(args, vault),
         Command::Code(args) => commands::code::run(args, vault),
         Command::Rename(args) => commands::manage::rename(args, vault),

@@ -1,19 +1,20 @@
-//! What the links given on the command line hold: accounts, and the Google Authenticator export
-//! batches their parts belong to. Shared by `inspect` and `add`.
-
-use tessera_core::link::ParsedLink;
-use tessera_core::link::migration::ExportBatch;
-use tessera_core::{Scanned, read_scanned};
+//! What the arguments given on the command line stand for: links, links on standard input, and
+//! the links in pictures' QR codes. Shared by `inspect` and `add`.
 
 use std::path::Path;
 
+use tessera_core::import::ImportSession;
+use tessera_core::link::ParsedLink;
+use tessera_core::link::migration::ExportBatch;
 use tessera_core::qr;
+use tessera_core::{Scanned, read_scanned};
 
 use crate::commands::qr::read_picture;
 use crate::failure::Failure;
 use crate::input;
 
-/// Accounts from `otpauth://` links, and export parts gathered into batches.
+/// Accounts from `otpauth://` links, and export parts gathered into batches, as `inspect` shows
+/// them.
 pub struct Scans {
     /// The account links, in order.
     pub accounts: Vec<ParsedLink>,
@@ -59,8 +60,22 @@ impl Scans {
     }
 }
 
+/// Prints what an import session has to say about what it read: the links' warnings and the
+/// entries that cannot be used.
+pub fn warn(session: &ImportSession) {
+    for warning in session.warnings() {
+        eprintln!("tessera: warning: {warning}");
+    }
+    for entry in session.unusable() {
+        eprintln!(
+            "tessera: warning: '{}' cannot be used: {}",
+            entry.label, entry.reason
+        );
+    }
+}
+
 /// The payloads an argument stands for: the link itself, or the texts of a picture's codes.
-fn payloads(argument: &str) -> Result<Vec<String>, Failure> {
+pub fn payloads(argument: &str) -> Result<Vec<String>, Failure> {
     let path = Path::new(argument);
     let looks_like_link = argument.contains("://") || argument.starts_with("otpauth");
     let looks_like_picture = path.extension().is_some_and(|extension| {
@@ -96,20 +111,26 @@ fn payloads(argument: &str) -> Result<Vec<String>, Failure> {
 }
 
 /// "this export has 3 QR codes and part 2 is missing", or `None` when every part is there.
+pub fn missing_parts_message(session: &ImportSession) -> Option<String> {
+    let (missing, total) = session.missing_parts();
+    describe_missing(&missing, total)
+}
+
+/// The same, for one export being inspected.
 pub fn missing_parts(batch: &ExportBatch) -> Option<String> {
-    let missing = batch.missing();
+    let missing: Vec<i32> = batch.missing().iter().map(|index| index + 1).collect();
+    describe_missing(&missing, batch.size())
+}
+
+fn describe_missing(missing: &[i32], total: i32) -> Option<String> {
     if missing.is_empty() {
         return None;
     }
-    let named: Vec<String> = missing
-        .iter()
-        .map(|index| (index + 1).to_string())
-        .collect();
+    let named: Vec<String> = missing.iter().map(ToString::to_string).collect();
     let parts = if missing.len() == 1 { "part" } else { "parts" };
     let are = if missing.len() == 1 { "is" } else { "are" };
     Some(format!(
-        "this export has {} QR codes and {parts} {} {are} missing",
-        batch.size(),
+        "this export has {total} QR codes and {parts} {} {are} missing",
         named.join(", ")
     ))
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 use tessera_core::vault::key_store::DesktopKeyStore;
-use tessera_core::vault::{Device, LockedVault, Password, Recovery, SlotKind};
+use tessera_core::vault::{Device, ErrorKind, LockedVault, Password, Recovery, SlotKind};
 use tessera_core::{Vault, VaultError};
 use zeroize::Zeroizing;
 
@@ -85,7 +85,9 @@ impl VaultOptions {
         } else {
             "password"
         };
-        let secret = self.read_secret(&format!("Vault {what}: "), what, "TESSERA_PASSWORD")?;
+        // TESSERA_PASSWORD holds a password, never the recovery code.
+        let variable = (!self.recovery).then_some("TESSERA_PASSWORD");
+        let secret = self.read_secret(&format!("Vault {what}: "), what, variable)?;
         if self.recovery {
             locked.unlock(&Recovery(&secret))
         } else {
@@ -95,12 +97,12 @@ impl VaultOptions {
     }
 
     /// A password or code: from standard input with --password-stdin (one line each, in the order
-    /// asked), from the environment variable given, or asked on the terminal.
+    /// asked), from the environment variable given (if any), or asked on the terminal.
     pub fn read_secret(
         &self,
         prompt: &str,
         what: &str,
-        variable: &str,
+        variable: Option<&str>,
     ) -> Result<Zeroizing<String>, Failure> {
         if self.password_stdin {
             let mut line = Zeroizing::new(String::new());
@@ -110,14 +112,14 @@ impl VaultOptions {
             let trimmed = Zeroizing::new(line.trim_end_matches(['\n', '\r']).to_string());
             return Ok(trimmed);
         }
-        if !self.recovery
-            && let Ok(password) = std::env::var(variable)
-        {
-            return Ok(Zeroizing::new(password));
+        if let Some(Ok(secret)) = variable.map(std::env::var) {
+            return Ok(Zeroizing::new(secret));
         }
         if !std::io::stdin().is_terminal() {
+            let or_set =
+                variable.map_or_else(String::new, |variable| format!(" or set {variable}"));
             return Err(Failure::bad_input(format!(
-                "the {what} is needed, and there is no terminal to ask on: use --password-stdin or set {variable}"
+                "the {what} is needed, and there is no terminal to ask on: use --password-stdin{or_set}"
             )));
         }
         rpassword::prompt_password(prompt)
@@ -126,15 +128,11 @@ impl VaultOptions {
     }
 }
 
-/// A vault error as a failure: the user's input (a wrong password, a missing file) is exit
-/// status 2; a full disk or a broken key store is 1.
+/// A vault error as a failure: the user's input (a wrong password, a missing file) or a file that
+/// cannot be read as it is, is exit status 2; a full disk, a broken key store or a fault is 1.
 pub fn vault_failure(error: VaultError) -> Failure {
-    match error {
-        VaultError::DiskFull
-        | VaultError::Busy
-        | VaultError::NoRandomness
-        | VaultError::Storage(_)
-        | VaultError::KeyStore(_) => Failure::other(error),
-        other => Failure::bad_input(other),
+    match error.kind() {
+        ErrorKind::Input | ErrorKind::Damaged => Failure::bad_input(error),
+        ErrorKind::TryAgain | ErrorKind::KeyStore | ErrorKind::Bug => Failure::other(error),
     }
 }

@@ -186,7 +186,12 @@ fn a_recovery_code_opens_the_vault_when_the_device_cannot() {
         .ok(&["--recovery", "--password-stdin", "list"]);
     assert!(listed.contains("octocat"));
     tessera.refused(&["slots", "remove", "9"], "no slot 9");
-    tessera.ok(&["slots", "remove", "1"]);
+    // Removing the device slot re-keys the vault: the recovery slot that stays is wrapped again
+    // under its code, which is asked for.
+    tessera.refused(&["slots", "remove", "1"], "TESSERA_RECOVERY_CODE");
+    tessera
+        .env("TESSERA_RECOVERY_CODE", &code)
+        .ok(&["slots", "remove", "1"]);
     assert_eq!(
         tessera.ok(&["slots", "status"]),
         "asks before opening (app lock on)\trecovery\n"
@@ -253,4 +258,76 @@ fn a_password_can_be_added_and_changed_from_scripts() {
     elsewhere
         .env("TESSERA_PASSWORD", "second one")
         .ok(&["list"]);
+}
+
+/// The sealed value of each account row, as a copy of the file shows it.
+fn sealed_accounts(path: &Path) -> Vec<Vec<u8>> {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    let mut statement = raw
+        .prepare("SELECT sealed FROM accounts ORDER BY id")
+        .unwrap();
+    statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn slots_rekey_seals_every_account_again_and_every_slot_still_opens_them() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = vault_in(&folder);
+    let tessera = Run::new(&path).without_key_store();
+    let with_password = tessera.env("TESSERA_PASSWORD", "first password");
+    with_password.ok(&["init", "--password"]);
+    with_password.ok(&["add", GITHUB]);
+    let code = with_password
+        .ok(&["slots", "add-recovery"])
+        .trim()
+        .to_string();
+    let before = file_bytes(&path);
+    let sealed_before = sealed_accounts(&path);
+
+    // Unlocked with the password, the recovery slot that stays needs its code: without one, or
+    // with a wrong one, nothing changes.
+    with_password.refused(&["slots", "rekey"], "TESSERA_RECOVERY_CODE");
+    tessera
+        .stdin("first password\nAAAA-AAAA-AAAA-AAAA-AAAA-AAAA\n")
+        .refused(
+            &["--password-stdin", "slots", "rekey"],
+            "needs your recovery code: give it, or remove slot 2 too",
+        );
+    assert_eq!(
+        file_bytes(&path),
+        before,
+        "a refused re-key changes nothing"
+    );
+
+    // The password, then the code, one line each.
+    let rekeyed = tessera.stdin(&format!("first password\n{code}\n")).ok(&[
+        "--password-stdin",
+        "slots",
+        "rekey",
+    ]);
+    assert_eq!(rekeyed, "re-keyed\tslots 1,2\n");
+    let sealed_after = sealed_accounts(&path);
+    assert_eq!(sealed_after.len(), 1);
+    assert_ne!(sealed_after, sealed_before, "the account is sealed again");
+
+    // Unlocked with the recovery code, the password is what is asked for.
+    tessera.stdin(&format!("{code}\nfirst password\n")).ok(&[
+        "--recovery",
+        "--password-stdin",
+        "slots",
+        "rekey",
+    ]);
+    assert_ne!(sealed_accounts(&path), sealed_after);
+
+    let listed = with_password.ok(&["list"]);
+    assert!(listed.contains("octocat"), "{listed}");
+    let listed =
+        tessera
+            .stdin(&format!("{code}\n"))
+            .ok(&["--recovery", "--password-stdin", "list"]);
+    assert!(listed.contains("octocat"), "{listed}");
 }

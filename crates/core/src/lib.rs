@@ -24,6 +24,9 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod backup;
+pub mod export;
+pub mod import;
 pub mod link;
 pub mod lock;
 pub mod otp;

@@ -53,6 +53,36 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
+/// Replaces the file at `path` with `bytes` so that it is never half-written: the bytes go to a
+/// new owner-only file beside it, which is synced and then renamed over `path`. A crash leaves
+/// either the old file or the new one, and at most a stray `.partial` file.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    let mut partial = name.to_os_string();
+    partial.push(format!(".{}.partial", std::process::id()));
+    let partial = path.with_file_name(partial);
+    let _ = std::fs::remove_file(&partial);
+    let written = create_new_file(&partial).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(error) = written.and_then(|()| std::fs::rename(&partial, path)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    #[cfg(unix)]
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        // The rename is durable only once the folder is synced.
+        File::open(folder)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// The SQLite files of the database at `path`: the database, its write-ahead log and its
 /// shared-memory index.
 pub fn database_files(path: &Path) -> [PathBuf; 3] {

@@ -113,18 +113,38 @@ fn killed_writers_lose_nothing_they_reported_saved() {
             "{name} was reported saved but is missing"
         );
     }
-    // At most one write per writer can have committed without being reported (killed between
-    // the commit and the print); nothing else may appear.
-    let unreported: Vec<&&str> = names
+    // Per writer: the accounts in the vault are its first ones, in order, and at most one more
+    // than it reported (killed between the commit and the print); nothing else may appear.
+    let strangers: Vec<&&str> = names
         .iter()
-        .filter(|name| **name != "token" && !saved_names.iter().any(|saved| saved == *name))
+        .filter(|name| {
+            **name != "token" && writer_and_number(name).is_none_or(|(round, _)| round >= ROUNDS)
+        })
         .collect();
     assert!(
-        unreported.len() <= ROUNDS as usize,
-        "{} saved without being reported: {:?}",
-        unreported.len(),
-        &unreported[..unreported.len().min(10)]
+        strangers.is_empty(),
+        "accounts no writer made: {strangers:?}"
     );
+    for round in 0..ROUNDS {
+        let reported = saved_names
+            .iter()
+            .filter(|name| writer_and_number(name).is_some_and(|(writer, _)| writer == round))
+            .count() as u64;
+        let mut held: Vec<u64> = names
+            .iter()
+            .filter_map(|name| writer_and_number(name))
+            .filter(|(writer, _)| *writer == round)
+            .map(|(_, number)| number)
+            .collect();
+        held.sort_unstable();
+        let exactly: Vec<u64> = (0..reported).collect();
+        let one_more: Vec<u64> = (0..=reported).collect();
+        assert!(
+            held == exactly || held == one_more,
+            "writer {round} reported its first {reported} accounts saved, and the vault holds its \
+             accounts {held:?}"
+        );
+    }
     let Kind::Hotp { counter } = vault.get(hotp_id).unwrap().account.kind else {
         panic!("still HOTP")
     };
@@ -137,6 +157,12 @@ fn killed_writers_lose_nothing_they_reported_saved() {
         .query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .unwrap();
     assert_eq!(check, "ok");
+}
+
+/// The writer and the account's number in a name that `write_until_killed` made.
+fn writer_and_number(name: &str) -> Option<(u64, u64)> {
+    let (round, number) = name.strip_prefix("writer")?.split_once('-')?;
+    Some((round.parse().ok()?, number.parse().ok()?))
 }
 
 fn write_until_killed(path: &str) {

@@ -4,7 +4,7 @@
 use tessera_core::vault::key_store::{DesktopKeyStore, KeyStoreError};
 use tessera_core::vault::{
     Details, Device, Duplicates, KeyStore, LockedVault, NewDevice, NewPassword, NewRecovery,
-    Password, Platform, SlotKind,
+    Password, Platform, Recovery, SlotKind,
 };
 use tessera_core::{Account, Secret, Vault, VaultError};
 
@@ -72,9 +72,10 @@ fn removing_a_device_slot_deletes_its_key_from_the_key_store() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("vault.tessera");
     let (mut vault, device) = Vault::create(&path, &NewDevice(&store)).unwrap();
-    vault.add_slot(&NewRecovery).unwrap();
+    let code = vault.add_slot(&NewRecovery).unwrap().recovery_code.unwrap();
     let entry = store_entry_of(&path, device.id);
     assert_eq!(store.load(&entry).unwrap().len(), 32);
+    // The recovery slot stays, and the re-key wraps the new vault key under its code.
     vault
         .remove_slot(
             device.id,
@@ -82,6 +83,7 @@ fn removing_a_device_slot_deletes_its_key_from_the_key_store() {
                 key_store: Some(&store),
                 biometric: None,
             },
+            &[&Recovery(&code.display())],
         )
         .unwrap();
     assert_eq!(store.load(&entry).unwrap_err(), KeyStoreError::Missing);

@@ -6,86 +6,21 @@
 //! real Secret Service is tested in `device_slot.rs`, and a phone's biometric hardware cannot run
 //! on this machine (docs/app.md says what was not verified on a phone).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+mod stand_ins;
+
 use std::path::{Path, PathBuf};
+
+use stand_ins::{FakeBiometrics, MemoryKeyStore};
 
 use tessera_core::vault::slots::password::PasswordParams;
 use tessera_core::vault::{
-    Biometric, BiometricError, BiometricKeys, Details, Device, Duplicates, KeyStore, KeyStoreError,
-    LockedVault, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password, Platform,
-    Recovery, SlotKind,
+    Biometric, BiometricError, Details, Device, Duplicates, LockedVault, NewBiometric, NewDevice,
+    NewPassword, NewRecovery, NewSlot, Password, Platform, Recovery, SlotKind,
 };
 use tessera_core::{Account, Secret, Vault, VaultError};
-use zeroize::Zeroizing;
 
 fn quick() -> PasswordParams {
     PasswordParams::new(8 * 1024, 1, 1).unwrap()
-}
-
-/// A key store that keeps its keys in memory.
-#[derive(Default)]
-struct MemoryKeyStore(RefCell<HashMap<String, Vec<u8>>>);
-
-impl KeyStore for MemoryKeyStore {
-    fn name(&self) -> &str {
-        "memory"
-    }
-    fn save(&self, entry: &str, key: &[u8]) -> Result<(), KeyStoreError> {
-        self.0.borrow_mut().insert(entry.into(), key.to_vec());
-        Ok(())
-    }
-    fn load(&self, entry: &str) -> Result<Zeroizing<Vec<u8>>, KeyStoreError> {
-        self.0
-            .borrow()
-            .get(entry)
-            .cloned()
-            .map(Zeroizing::new)
-            .ok_or(KeyStoreError::Missing)
-    }
-    fn delete(&self, entry: &str) -> Result<(), KeyStoreError> {
-        self.0.borrow_mut().remove(entry);
-        Ok(())
-    }
-}
-
-/// Biometric keys as Android's work: a platform key seals the slot key, and the sealed bytes are
-/// kept in the slot. Enrolling a new finger invalidates every key; the user can cancel.
-#[derive(Default)]
-struct FakeBiometrics {
-    keys: RefCell<HashMap<String, u8>>,
-    cancel: RefCell<bool>,
-}
-
-impl FakeBiometrics {
-    fn enrol_new_finger(&self) {
-        self.keys.borrow_mut().clear();
-    }
-}
-
-impl BiometricKeys for FakeBiometrics {
-    fn protect(&self, entry: &str, key: &[u8]) -> Result<Vec<u8>, BiometricError> {
-        let mask = entry.len() as u8 ^ 0x5a;
-        self.keys.borrow_mut().insert(entry.into(), mask);
-        Ok(key.iter().map(|byte| byte ^ mask).collect())
-    }
-    fn release(&self, entry: &str, kept: &[u8]) -> Result<Zeroizing<Vec<u8>>, BiometricError> {
-        if *self.cancel.borrow() {
-            return Err(BiometricError::Cancelled);
-        }
-        let mask = *self
-            .keys
-            .borrow()
-            .get(entry)
-            .ok_or(BiometricError::Invalidated)?;
-        Ok(Zeroizing::new(
-            kept.iter().map(|byte| byte ^ mask).collect(),
-        ))
-    }
-    fn delete(&self, entry: &str) -> Result<(), BiometricError> {
-        self.keys.borrow_mut().remove(entry);
-        Ok(())
-    }
 }
 
 /// A new slot whose making fails, after the ones before it in a change were made.
@@ -250,6 +185,7 @@ fn app_lock_on_puts_a_password_in_and_takes_the_device_slot_out_in_one_change() 
             &[&NewPassword("pw", quick()), &NewRecovery],
             &[device_slot],
             &platform,
+            &[],
         )
         .unwrap();
     assert!(added[0].recovery_code.is_none());
@@ -304,6 +240,7 @@ fn a_change_that_fails_part_way_changes_nothing() {
         &[&NewBiometric(&biometrics), &Refusing],
         &[device_slot],
         &platform,
+        &[],
     );
     assert_eq!(failed.unwrap_err(), VaultError::NoRandomness);
     assert_eq!(kinds(&path), [SlotKind::Device]);
@@ -329,14 +266,16 @@ fn the_last_slot_cannot_go_even_in_a_change_of_several() {
     let password = vault.slots().unwrap()[0].id;
     assert_eq!(
         vault
-            .change_slots(&[], &[password, recovery], &Platform::default())
+            .change_slots(&[], &[password, recovery], &Platform::default(), &[])
             .unwrap_err(),
         VaultError::LastSlot
     );
     assert_eq!(kinds(&path), [SlotKind::Password, SlotKind::Recovery]);
-    vault.remove_slot(recovery, &Platform::default()).unwrap();
+    vault
+        .remove_slot(recovery, &Platform::default(), &[])
+        .unwrap();
     assert_eq!(
-        vault.remove_slot(password, &Platform::default()),
+        vault.remove_slot(password, &Platform::default(), &[]),
         Err(VaultError::LastSlot)
     );
 }

@@ -407,20 +407,24 @@ fn a_wrong_password_is_refused_and_changes_nothing() {
 }
 
 #[test]
-fn slots_can_be_added_and_removed_without_resealing_accounts() {
+fn adding_a_slot_leaves_the_accounts_as_sealed_and_removing_one_seals_them_again() {
     let folder = tempfile::tempdir().unwrap();
     let (mut vault, path) = new_vault(folder.path());
     add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
-    let sealed_before: Vec<u8> = rusqlite::Connection::open(&path)
-        .unwrap()
-        .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
-        .unwrap();
+    let sealed = || -> Vec<u8> {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
+            .unwrap()
+    };
+    let sealed_before = sealed();
     let added = vault.add_slot(&NewRecovery).unwrap();
     let code = added
         .recovery_code
         .expect("a recovery slot gives its code once");
     let password_slot = vault.slots().unwrap()[0].id;
     drop(vault);
+    assert_eq!(sealed(), sealed_before, "adding a slot re-seals nothing");
 
     let typed = code.display().to_lowercase().replace('-', " ");
     let mut vault = LockedVault::open(&path)
@@ -428,9 +432,12 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
         .unlock(&Recovery(&typed))
         .unwrap();
     assert_eq!(names(&vault), vec!["a"]);
+    // The recovery code that unlocked the vault is the slot that stays: nothing more is asked.
     vault
-        .remove_slot(password_slot, &Platform::default())
+        .remove_slot(password_slot, &Platform::default(), &[])
         .unwrap();
+    assert_ne!(sealed(), sealed_before, "removing a slot re-keys");
+    assert_eq!(names(&vault), vec!["a"]);
     assert_eq!(
         vault
             .slots()
@@ -441,26 +448,19 @@ fn slots_can_be_added_and_removed_without_resealing_accounts() {
         vec![SlotKind::Recovery]
     );
     assert_eq!(
-        vault.remove_slot(added.id, &Platform::default()),
+        vault.remove_slot(added.id, &Platform::default(), &[]),
         Err(VaultError::LastSlot)
     );
     assert_eq!(
-        vault.remove_slot(77, &Platform::default()),
+        vault.remove_slot(77, &Platform::default(), &[]),
         Err(VaultError::SlotNotFound(77))
     );
+    let sealed_after = sealed();
     vault
         .add_slot(&NewPassword("a new password", quick()))
         .unwrap();
     drop(vault);
-
-    let sealed_after: Vec<u8> = rusqlite::Connection::open(&path)
-        .unwrap()
-        .query_row("SELECT sealed FROM accounts", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(
-        sealed_before, sealed_after,
-        "the account was not re-encrypted"
-    );
+    assert_eq!(sealed(), sealed_after, "adding a slot re-seals nothing");
     assert_eq!(unlock(&path).unwrap_err(), VaultError::WrongPassword);
     assert!(
         LockedVault::open(&path)
@@ -641,10 +641,16 @@ fn changing_the_password_keeps_the_accounts_and_retires_the_old_one() {
     add(&mut vault, "A", "a", "JBSWY3DPEHPK3PXP");
     let slot = vault.slots().unwrap()[0].id;
     vault
-        .change_password(slot, "a better passphrase", quick())
+        .change_password(
+            slot,
+            "a better passphrase",
+            quick(),
+            &Platform::default(),
+            &[],
+        )
         .unwrap();
     assert_eq!(
-        vault.change_password(99, "x", quick()),
+        vault.change_password(99, "x", quick(), &Platform::default(), &[]),
         Err(VaultError::SlotNotFound(99))
     );
     drop(vault);

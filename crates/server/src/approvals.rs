@@ -619,8 +619,8 @@ pub async fn wait(
         if now >= deadline {
             return Ok(view);
         }
-        // Re-read at least every second (for expiry, and any event missed).
-        let tick = (deadline - now).min(Duration::from_secs(1));
+        // Re-read now and then (every second by default), for expiry and any event missed.
+        let tick = (deadline - now).min(server.settings.wait_recheck);
         let _ = tokio::time::timeout(tick, async {
             loop {
                 match events.recv().await {

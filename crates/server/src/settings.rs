@@ -40,6 +40,9 @@ pub struct Settings {
     /// How often a device's open event stream reads whether the device was revoked, in case
     /// the event that says so was lost.
     pub stream_recheck: Duration,
+    /// How often a waiting long-poll reads its approval again, for its expiry and in case the
+    /// event that closed it was lost.
+    pub wait_recheck: Duration,
     /// Timeouts and caps on connections.
     pub connections: crate::serve::Limits,
 }
@@ -62,6 +65,7 @@ impl Settings {
             wakeups_per_host_per_minute: 120,
             demo: None,
             stream_recheck: Duration::from_secs(30),
+            wait_recheck: Duration::from_secs(1),
             connections: crate::serve::Limits::default(),
         }
     }

@@ -1,5 +1,6 @@
 //! What an attacker might send, and that each is refused with a JSON error and changes
-//! nothing: replays, forged and stale messages, another algorithm, malformed bodies.
+//! nothing (the approval still pending, its row as it was): replays, forged and stale messages,
+//! another algorithm, malformed bodies.
 
 mod common;
 
@@ -50,6 +51,22 @@ async fn post(harness: &Harness, path: &str, body: &str, content_type: &str) -> 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Asserts that the approval is still waiting for its answer and its row is as it was.
+async fn still_pending_and_unchanged(
+    harness: &Harness,
+    id: &str,
+    before: &[(&'static str, Option<String>)],
+) {
+    let row = harness.approval_row(id).await;
+    assert_eq!(row, before, "the approval's row changed");
+    let state = row.iter().find(|(column, _)| *column == "state");
+    assert_eq!(state, Some(&("state", Some("pending".to_string()))));
+    let (_, view) = harness
+        .rp(reqwest::Method::GET, &format!("/v1/approvals/{id}"), None)
+        .await;
+    assert_eq!(view["status"], Status::Pending.as_str());
+}
+
 async fn send(harness: &Harness, signed: &str) -> (u16, Value) {
     post(
         harness,
@@ -66,19 +83,23 @@ async fn a_replayed_message_is_refused(db: Db) {
     let (id, number) = harness.approval("alice").await;
     let signed = answer_message(&device, &device.key, &id, number, now());
     assert_eq!(send(&harness, &signed).await.0, 200);
+    let answered = harness.approval_row(&id).await;
     let (code, body) = send(&harness, &signed).await;
     assert_eq!(
         (code, body["error"].as_str()),
         (401, Some("replayed_message")),
         "{body}"
     );
+    assert_eq!(
+        harness.approval_row(&id).await,
+        answered,
+        "the answered approval's row changed"
+    );
     // Replaying it against the next approval does nothing either: it names the old one.
     let (next, _) = harness.approval("alice").await;
+    let before = harness.approval_row(&next).await;
     assert_eq!(send(&harness, &signed).await.0, 401);
-    let (_, view) = harness
-        .rp(reqwest::Method::GET, &format!("/v1/approvals/{next}"), None)
-        .await;
-    assert_eq!(view["status"], "pending");
+    still_pending_and_unchanged(&harness, &next, &before).await;
     harness.running.stop().await;
 }
 
@@ -86,6 +107,7 @@ async fn a_signature_by_another_key_is_refused(db: Db) {
     let harness = Harness::start(db).await;
     let device = harness.device("alice").await;
     let (id, number) = harness.approval("alice").await;
+    let before = harness.approval_row(&id).await;
     let stranger = SigningKey::generate().unwrap();
     let (code, body) = send(
         &harness,
@@ -97,10 +119,7 @@ async fn a_signature_by_another_key_is_refused(db: Db) {
         (401, Some("bad_signature")),
         "{body}"
     );
-    let (_, view) = harness
-        .rp(reqwest::Method::GET, &format!("/v1/approvals/{id}"), None)
-        .await;
-    assert_eq!(view["status"], Status::Pending.as_str());
+    still_pending_and_unchanged(&harness, &id, &before).await;
     harness.running.stop().await;
 }
 
@@ -108,6 +127,7 @@ async fn stale_and_future_messages_are_refused(db: Db) {
     let harness = Harness::start(db).await;
     let device = harness.device("alice").await;
     let (id, number) = harness.approval("alice").await;
+    let before = harness.approval_row(&id).await;
     for iat in [now() - 3600, now() + 3600] {
         let (code, body) = send(
             &harness,
@@ -120,6 +140,7 @@ async fn stale_and_future_messages_are_refused(db: Db) {
             "{body}"
         );
     }
+    still_pending_and_unchanged(&harness, &id, &before).await;
     harness.running.stop().await;
 }
 
@@ -127,6 +148,7 @@ async fn a_message_for_another_server_is_refused(db: Db) {
     let harness = Harness::start(db).await;
     let mut device = harness.device("alice").await;
     let (id, number) = harness.approval("alice").await;
+    let before = harness.approval_row(&id).await;
     device.server = "https://elsewhere.example".into();
     let (code, body) = send(
         &harness,
@@ -138,6 +160,7 @@ async fn a_message_for_another_server_is_refused(db: Db) {
         (401, Some("wrong_audience")),
         "{body}"
     );
+    still_pending_and_unchanged(&harness, &id, &before).await;
     harness.running.stop().await;
 }
 
@@ -146,6 +169,7 @@ async fn unsigned_or_other_algorithm_messages_are_refused(db: Db) {
     let harness = Harness::start(db).await;
     let device = harness.device("alice").await;
     let (id, number) = harness.approval("alice").await;
+    let before = harness.approval_row(&id).await;
     let signed = answer_message(&device, &device.key, &id, number, now());
     let (_, rest) = signed.split_once('.').unwrap();
     let header = |alg: &str| {
@@ -166,6 +190,7 @@ async fn unsigned_or_other_algorithm_messages_are_refused(db: Db) {
             "{body}"
         );
     }
+    still_pending_and_unchanged(&harness, &id, &before).await;
     harness.running.stop().await;
 }
 

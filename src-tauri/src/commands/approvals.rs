@@ -10,7 +10,7 @@ use tessera_push::{
     Answer, Approval, DenyReason, Enrolled, NumberMode, SourceKind, Status, privacyidea,
 };
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::inbox::{self, CHANGED_EVENT, Offer};
 use crate::platform;
 use crate::state::AppState;
@@ -45,9 +45,9 @@ async fn connect<R: Runtime>(
         .approvals
         .offers
         .lock()
-        .map_err(|_| AppError::new("unexpected"))?
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))?
         .remove(&token)
-        .ok_or(AppError::new("not_found"))?;
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
     let client = state.approvals.client.clone();
     let known = inbox::enrollments(state)?;
     let enrolled = match offer {
@@ -64,7 +64,7 @@ async fn connect<R: Runtime>(
                 // The server would now count two devices for one: it forgets the new one again.
                 let _ = client.unenroll(enrollment).await;
                 return Err(AppError::with(
-                    "already_connected",
+                    ErrorCode::AlreadyConnected,
                     enrollment.server.clone(),
                 ));
             }
@@ -96,7 +96,7 @@ pub fn list_servers(state: State<'_, AppState>) -> Result<Vec<ServerView>, AppEr
         .approvals
         .last_reached
         .lock()
-        .map_err(|_| AppError::new("unexpected"))?
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))?
         .clone();
     Ok(inbox::enrollments(&state)?
         .iter()
@@ -114,7 +114,7 @@ pub async fn disconnect_server<R: Runtime>(
 ) -> Result<(), AppError> {
     let inbox = inbox::inbox(&state)?;
     if inbox.source(&id).is_none() {
-        return Err(AppError::new("not_found"));
+        return Err(AppError::new(ErrorCode::NotFound));
     }
     let origin = inbox.source(&id).map(|source| source.server().to_string());
     if let Err(error) = inbox.leave(&id).await {
@@ -212,7 +212,9 @@ pub async fn answer_approval<R: Runtime>(
     option: Option<u8>,
 ) -> Result<AnswerOutcome, AppError> {
     let inbox = inbox::inbox(&state)?;
-    let source = inbox.source(&server_id).ok_or(AppError::new("not_found"))?;
+    let source = inbox
+        .source(&server_id)
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
     let answer = match answer {
         UserAnswer::Approve => {
             // Asked of the server, not taken from the page: whether it has a password, and how
@@ -220,12 +222,12 @@ pub async fn answer_approval<R: Runtime>(
             let approval = match source.fetch(&id).await {
                 Ok(approval) => approval,
                 Err(error) => match AppError::from(error) {
-                    gone if gone.code == "approval_gone" => return Ok(AnswerOutcome::Gone),
+                    gone if gone.code == ErrorCode::ApprovalGone => return Ok(AnswerOutcome::Gone),
                     error => return Err(error),
                 },
             };
             let verified = match presence(&state, approval.passwordless)? {
-                Presence::Asks => return Err(AppError::new("unlock_needed")),
+                Presence::Asks => return Err(AppError::new(ErrorCode::UnlockNeeded)),
                 Presence::Verified => true,
                 Presence::There => false,
             };
@@ -235,7 +237,7 @@ pub async fn answer_approval<R: Runtime>(
             reason: DenyReason::Declined,
         },
         UserAnswer::NotMe => match presence(&state, false)? {
-            Presence::Asks => return Err(AppError::new("unlock_needed")),
+            Presence::Asks => return Err(AppError::new(ErrorCode::UnlockNeeded)),
             Presence::Verified | Presence::There => Answer::Deny {
                 reason: DenyReason::NotMe,
             },
@@ -245,7 +247,7 @@ pub async fn answer_approval<R: Runtime>(
     let _ = app.emit(CHANGED_EVENT, ());
     let outcome = match outcome {
         Err(error) => match AppError::from(error) {
-            gone if gone.code == "approval_gone" => AnswerOutcome::Gone,
+            gone if gone.code == ErrorCode::ApprovalGone => AnswerOutcome::Gone,
             error => {
                 noted_failure(&state, "answering a sign-in", &error);
                 return Err(error);
@@ -274,9 +276,9 @@ fn approving(
         NumberMode::Pick => option
             .filter(|index| usize::from(*index) < approval.options.len())
             .map(|index| Answer::ApproveOption { index })
-            .ok_or(AppError::new("number_needed")),
+            .ok_or(AppError::new(ErrorCode::NumberNeeded)),
         NumberMode::Typed | NumberMode::Choose => {
-            let number = number.ok_or(AppError::new("number_needed"))?;
+            let number = number.ok_or(AppError::new(ErrorCode::NumberNeeded))?;
             Ok(if verified {
                 Answer::ApproveVerified { number }
             } else {
@@ -330,23 +332,14 @@ pub fn export_activity_log<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<bool, AppError> {
-    let Some(path) = choose_where_to_save(&app) else {
+    let Some(path) = crate::file_dialogs::save_as(&app, &state, "tessera-activity.log") else {
         return Ok(false);
     };
     state
         .activity
         .export(&path)
-        .map_err(|error| AppError::with("storage", error))?;
+        .map_err(|error| AppError::with(ErrorCode::Storage, error))?;
     Ok(true)
-}
-
-fn choose_where_to_save<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    app.dialog()
-        .file()
-        .set_file_name("tessera-activity.log")
-        .blocking_save_file()
-        .and_then(|file| file.into_path().ok())
 }
 
 /// Where the user stands for an answer that needs them.
@@ -366,7 +359,7 @@ fn presence(state: &AppState, passwordless: bool) -> Result<Presence, AppError> 
     let app_lock = state.with_vault(|vault| Ok(!vault.opens_without_asking()?))?;
     if !app_lock {
         return if passwordless {
-            Err(AppError::new("passwordless_needs_app_lock"))
+            Err(AppError::new(ErrorCode::PasswordlessNeedsAppLock))
         } else {
             Ok(Presence::There)
         };
@@ -379,7 +372,7 @@ fn presence(state: &AppState, passwordless: bool) -> Result<Presence, AppError> 
         .approvals
         .confirmed_at
         .lock()
-        .map_err(|_| AppError::new("unexpected"))?;
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
     if passwordless || approving_asks(state.settings().grace(), app_lock, confirmed_at, now) {
         Ok(Presence::Asks)
     } else {
@@ -399,7 +392,8 @@ pub fn confirm_presence<R: Runtime>(
     match password {
         Some(password) => state.confirm(&Password(&password), now),
         None => {
-            let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
+            let keys =
+                platform::biometric(&app).ok_or(AppError::new(ErrorCode::BiometricUnavailable))?;
             state.confirm(&Biometric(keys.as_ref()), now)
         }
     }

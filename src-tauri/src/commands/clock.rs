@@ -6,7 +6,7 @@ use serde::Serialize;
 use tauri::State;
 use tessera_push::ClockReading;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::inbox;
 use crate::state::AppState;
 
@@ -43,12 +43,15 @@ pub fn clock_status(state: State<'_, AppState>) -> Option<ClockView> {
 #[tauri::command]
 pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, AppError> {
     let inbox = inbox::inbox(&state)?;
-    let (_, source) = inbox.sources().next().ok_or(AppError::new("no_server"))?;
+    let (_, source) = inbox
+        .sources()
+        .next()
+        .ok_or(AppError::new(ErrorCode::NoServer))?;
     source.pending().await?;
     state
         .approvals
         .client
         .clock()
         .map(ClockView::from)
-        .ok_or(AppError::new("server_garbled"))
+        .ok_or(AppError::new(ErrorCode::ServerGarbled))
 }

@@ -7,7 +7,7 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tessera_core::Kind;
 
 use super::now;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::views::CodeView;
 
@@ -58,14 +58,14 @@ pub fn copy_code<R: Runtime>(
         if let Kind::Hotp { counter } = account.kind {
             let shown = counter
                 .checked_sub(1)
-                .ok_or(AppError::new("nothing_to_copy"))?;
+                .ok_or(AppError::new(ErrorCode::NothingToCopy))?;
             account.kind = Kind::Hotp { counter: shown };
         }
         Ok(account.code_at(now).text)
     })?;
     app.clipboard()
         .write_secret(code.clone())
-        .map_err(|error| AppError::with("unexpected", error))?;
+        .map_err(|error| AppError::with(ErrorCode::Unexpected, error))?;
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(CLIPBOARD_SECONDS));
         if app.clipboard().read_text().is_ok_and(|text| text == code) {

@@ -1,19 +1,21 @@
-//! Adding accounts from a link, the clipboard or a picture: read in Rust, shown to the user as a
-//! preview without secrets, and added only when the user confirms (all or nothing).
+//! Adding accounts from a link, the clipboard, a picture or another app's file: read in Rust by
+//! the core's import session, shown to the user as a preview without secrets, and added only when
+//! the user confirms (all or nothing).
 
 use ring::rand::{SecureRandom, SystemRandom};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
-use tessera_core::link::migration::ExportBatch;
-use tessera_core::vault::{Details, Duplicates};
-use tessera_core::{Account, Scanned, read_scanned};
+use tessera_core::import::{ImportError, ImportSession, MAX_FILE_BYTES};
+use tessera_core::link::migration::is_export_link;
+use tessera_core::vault::Duplicates;
 use tessera_push::SourceKind;
 use tessera_push::privacyidea::PushLink;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
+use crate::file_dialogs;
 use crate::inbox::Offer;
-use crate::state::{AppState, PendingImport};
-use crate::views::{ConnectOffer, Preview, PreviewAccount, Unusable};
+use crate::state::{AppState, PickedFile};
+use crate::views::{ConnectOffer, LinkWarning, Preview, PreviewAccount, Unusable};
 
 /// Reads a pasted or typed link.
 #[tauri::command]
@@ -50,70 +52,102 @@ pub async fn preview_picture<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Preview>, AppError> {
-    let stand_in = state.pick_file.lock().ok().and_then(|path| path.clone());
-    let path = match stand_in {
-        Some(path) => path,
-        None => match pick_picture(&app) {
-            Some(path) => path,
-            None => return Ok(None),
-        },
+    let Some(path) = file_dialogs::pick(&app, &state, Some(&PICTURES)) else {
+        return Ok(None);
     };
-    let bytes =
-        std::fs::read(&path).map_err(|_| AppError::with("picture_unreadable", path.display()))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|_| AppError::with(ErrorCode::PictureUnreadable, path.display()))?;
     let codes = tessera_core::qr::decode_picture(&bytes)?;
     let texts: Vec<String> = codes.into_iter().filter_map(|code| code.text).collect();
     if texts.is_empty() {
-        return Err(AppError::new("no_code_in_picture"));
+        return Err(AppError::new(ErrorCode::NoCodeInPicture));
     }
     preview(&state, texts).map(Some)
 }
 
-#[cfg(not(mobile))]
-fn pick_picture<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    app.dialog()
-        .file()
-        .add_filter("Pictures", &["png", "jpg", "jpeg", "webp", "gif", "bmp"])
-        .blocking_pick_file()
-        .and_then(|file| file.into_path().ok())
+/// The kinds of picture the picker offers.
+const PICTURES: [&str; 6] = ["png", "jpg", "jpeg", "webp", "gif", "bmp"];
+
+/// Lets the user pick another app's export (or a Tessera backup) and reads it. `None` when the
+/// user cancels; `file_needs_password` when the file is encrypted, and then the file waits in Rust
+/// for [`preview_file_password`].
+#[tauri::command]
+pub async fn preview_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Preview>, AppError> {
+    let Some(path) = file_dialogs::pick(&app, &state, None) else {
+        return Ok(None);
+    };
+    let size = std::fs::metadata(&path)
+        .map_err(|_| AppError::with(ErrorCode::FileUnreadable, path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(ImportError::TooLarge.into());
+    }
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(&path)
+            .map_err(|_| AppError::with(ErrorCode::FileUnreadable, path.display()))?,
+    );
+    *lock(&state.picked_file)? = None;
+    let mut session = ImportSession::new();
+    match session.add_file(&bytes, None, None) {
+        Err(ImportError::NeedsPassword { app }) => {
+            *lock(&state.picked_file)? = Some(PickedFile { bytes });
+            Err(ImportError::NeedsPassword { app }.into())
+        }
+        Err(error) => Err(error.into()),
+        Ok(_) => pending_preview(&state, session, None).map(Some),
+    }
 }
 
-#[cfg(mobile)]
-fn pick_picture<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
-    use tauri_plugin_dialog::DialogExt;
-    app.dialog()
-        .file()
-        .blocking_pick_file()
-        .and_then(|file| file.into_path().ok())
+/// Reads the file picked last with its password. A wrong password keeps the file for another try.
+#[tauri::command]
+pub fn preview_file_password(
+    state: State<'_, AppState>,
+    password: String,
+) -> Result<Preview, AppError> {
+    let password = zeroize::Zeroizing::new(password);
+    let bytes = match lock(&state.picked_file)?.as_ref() {
+        Some(picked) => picked.bytes.clone(),
+        None => return Err(AppError::new(ErrorCode::NotFound)),
+    };
+    let mut session = ImportSession::new();
+    session.add_file(&bytes, None, Some(&password))?;
+    *lock(&state.picked_file)? = None;
+    pending_preview(&state, session, None)
 }
 
-/// Adds the accounts of a preview.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, AppError> {
+    mutex
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))
+}
+
+/// Adds the accounts of a preview, all at once: those the vault has already are skipped unless
+/// the user asks to keep both.
 #[tauri::command]
 pub fn confirm_import(
     state: State<'_, AppState>,
     token: String,
     keep_duplicates: bool,
 ) -> Result<Vec<i64>, AppError> {
-    let pending = state
-        .pending
-        .lock()
-        .map_err(|_| AppError::new("unexpected"))?
+    let session = lock(&state.pending)?
         .remove(&token)
-        .ok_or(AppError::new("not_found"))?;
-    if pending.incomplete {
-        return Err(AppError::new("export_incomplete"));
-    }
+        .ok_or(AppError::new(ErrorCode::NotFound))?;
     let duplicates = if keep_duplicates {
         Duplicates::KeepBoth
     } else {
-        Duplicates::Refuse
+        Duplicates::Skip
     };
-    let accounts = pending
-        .accounts
-        .into_iter()
-        .map(|account| (account, Details::default()))
-        .collect();
-    state.with_vault(|vault| Ok(vault.add_all(accounts, duplicates)?))
+    let added = state.with_vault(|vault| Ok(session.add_to(vault, duplicates)?))?;
+    if let Ok(mut scanning) = state.scanning.lock() {
+        // The exports just added are done with.
+        if !scanning.is_incomplete() {
+            *scanning = ImportSession::new();
+        }
+    }
+    Ok(added)
 }
 
 /// How an approval server's enrollment link starts.
@@ -163,78 +197,72 @@ fn offer_view(token: String, offer: &Offer) -> ConnectOffer {
 /// An approval server's enrollment link among them becomes an offer to connect, kept in Rust
 /// until the user says yes (the same scan serves both, so the user need not know which is which).
 fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError> {
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut warnings = Vec::new();
-    let mut parts = Vec::new();
     let mut connect = None;
+    let mut accounts = Vec::new();
+    let mut exports = Vec::new();
     for payload in payloads {
         if let Some(offer) = enrollment_offer(&payload)? {
             let token = new_token()?;
             let shown = offer_view(token.clone(), &offer);
-            state
-                .approvals
-                .offers
-                .lock()
-                .map_err(|_| AppError::new("unexpected"))?
-                .insert(token, offer);
+            lock(&state.approvals.offers)?.insert(token, offer);
             connect = Some(shown);
-            continue;
-        }
-        match read_scanned(&payload)? {
-            Scanned::Account(parsed) => {
-                warnings.extend(parsed.warnings.iter().map(ToString::to_string));
-                accounts.push(parsed.account);
-            }
-            Scanned::Export(part) => parts.push(part),
+        } else if is_export_link(&payload) {
+            exports.push(payload);
+        } else {
+            accounts.push(payload);
         }
     }
-    let (mut unusable, mut missing_parts, mut parts_total) = (Vec::new(), Vec::new(), 0);
-    if !parts.is_empty() {
-        let batch = state.gather_export(parts)?;
-        unusable = batch
-            .parts()
-            .flat_map(|part| &part.unusable)
-            .map(|entry| Unusable {
-                label: entry.label.clone(),
-                reason: entry.reason.clone(),
-            })
-            .collect();
-        missing_parts = batch.missing().iter().map(|index| index + 1).collect();
-        parts_total = batch.size();
-        accounts.extend(batch.accounts().cloned());
-    }
-    let previews = state.with_vault(|vault| {
-        accounts
-            .iter()
-            .map(|account| {
-                Ok(PreviewAccount {
-                    issuer: account.issuer().map(str::to_string),
-                    name: account.name.clone(),
-                    kind: account.kind.name(),
-                    digits: account.code_length(),
-                    period: account.kind.period(),
-                    duplicate_of: vault.find_duplicate(account)?,
-                })
-            })
-            .collect::<Result<Vec<_>, AppError>>()
-    })?;
-    let token = new_token()?;
-    let pending = PendingImport {
-        accounts,
-        incomplete: !missing_parts.is_empty(),
+    let mut session = if exports.is_empty() {
+        ImportSession::new()
+    } else {
+        let mut scanning = lock(&state.scanning)?;
+        for part in &exports {
+            scanning.add_scanned(part)?;
+        }
+        scanning.clone()
     };
-    state
-        .pending
-        .lock()
-        .map_err(|_| AppError::new("unexpected"))?
-        .insert(token.clone(), pending);
+    for payload in &accounts {
+        session.add_scanned(payload)?;
+    }
+    pending_preview(state, session, connect)
+}
+
+/// Keeps the session until the user confirms, and gives the page its preview (no secrets).
+fn pending_preview(
+    state: &AppState,
+    session: ImportSession,
+    connect: Option<ConnectOffer>,
+) -> Result<Preview, AppError> {
+    let shown = state.with_vault(|vault| Ok(session.preview(vault)?))?;
+    let token = new_token()?;
+    lock(&state.pending)?.insert(token.clone(), session);
     Ok(Preview {
         token,
-        accounts: previews,
-        warnings,
-        unusable,
-        missing_parts,
-        parts_total,
+        accounts: shown
+            .accounts
+            .into_iter()
+            .map(|account| PreviewAccount {
+                issuer: account.issuer,
+                name: account.name,
+                kind: account.kind.name(),
+                digits: account.digits,
+                period: account.kind.period(),
+                duplicate_of: account.duplicate_of,
+            })
+            .collect(),
+        warnings: shown.warnings.iter().map(LinkWarning::from).collect(),
+        unusable: shown
+            .unusable
+            .into_iter()
+            .map(|entry| Unusable {
+                code: entry.reason.code(),
+                parameter: entry.reason.parameter(),
+                reason: entry.reason.to_string(),
+                label: entry.label,
+            })
+            .collect(),
+        missing_parts: shown.missing_parts,
+        parts_total: shown.parts_total,
         connect,
     })
 }
@@ -243,26 +271,6 @@ fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()
         .fill(&mut bytes)
-        .map_err(|_| AppError::new("unexpected"))?;
+        .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
-}
-
-impl AppState {
-    /// Adds export parts to the export being scanned (a part of another export starts anew).
-    fn gather_export(
-        &self,
-        parts: Vec<tessera_core::link::ExportPart>,
-    ) -> Result<ExportBatch, AppError> {
-        let mut current = self
-            .export
-            .lock()
-            .map_err(|_| AppError::new("unexpected"))?;
-        for part in parts {
-            match current.as_mut() {
-                Some(batch) if batch.batch_id() == part.part_of.batch_id => batch.add(part)?,
-                _ => *current = Some(ExportBatch::new(part)),
-            }
-        }
-        current.clone().ok_or(AppError::new("unexpected"))
-    }
 }

@@ -5,11 +5,11 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tessera_core::vault::slots::password::PasswordParams;
 use tessera_core::vault::{
-    Biometric, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password, Platform,
-    Recovery, SlotKind,
+    Biometric, Credential, NewBiometric, NewDevice, NewPassword, NewRecovery, NewSlot, Password,
+    Platform, Recovery, SlotKind,
 };
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::platform;
 use crate::state::{AppState, Locking, Standing};
 use crate::words::word;
@@ -90,7 +90,7 @@ pub fn unlock_with_biometrics<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<(), AppError> {
-    let keys = platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?;
+    let keys = platform::biometric(&app).ok_or(AppError::new(ErrorCode::BiometricUnavailable))?;
     unlocked(
         &app,
         state.unlock(&Biometric(keys.as_ref()), super::now_seconds()),
@@ -122,8 +122,9 @@ pub struct AppLockChanged {
     recovery_code_shown: bool,
 }
 
-/// Turns app lock on (a password, given here when the vault has none; biometrics if asked and
-/// available; a recovery code if there is none; the device slot removed, all in one change) or
+/// Turns app lock on (the password: a new one when the vault has none, else the one it has, to
+/// wrap the new vault key for it; biometrics if asked and available; a new recovery code; the
+/// device slot removed; all in one change, which re-keys the vault) or
 /// off (a device slot put back). `language` is the UI's, for the recovery code's dialog.
 #[tauri::command(async)]
 pub fn set_app_lock<R: Runtime>(
@@ -136,7 +137,7 @@ pub fn set_app_lock<R: Runtime>(
 ) -> Result<AppLockChanged, AppError> {
     let store = platform::key_store(&app);
     let biometric_keys = if biometric {
-        Some(platform::biometric(&app).ok_or(AppError::new("biometric_unavailable"))?)
+        Some(platform::biometric(&app).ok_or(AppError::new(ErrorCode::BiometricUnavailable))?)
     } else {
         None
     };
@@ -144,19 +145,48 @@ pub fn set_app_lock<R: Runtime>(
         key_store: store.as_ref().ok().map(|store| store.as_ref() as _),
         biometric: biometric_keys.as_ref().map(|keys| keys.as_ref() as _),
     };
+    // With a password already there, turning app lock on asks for it: it proves the user knows
+    // it (counted like an unlock) and wraps the new vault key for it.
+    let (has_password, asks) = state.with_vault(|vault| {
+        let slots = vault.slots()?;
+        Ok((
+            slots.iter().any(|slot| slot.kind == SlotKind::Password),
+            !slots.iter().any(|slot| slot.kind.opens_without_asking()),
+        ))
+    })?;
+    if on == asks {
+        // Already as asked: nothing to change.
+        return Ok(AppLockChanged {
+            recovery_code_shown: false,
+        });
+    }
+    if on && has_password {
+        let given = password
+            .as_deref()
+            .filter(|password| !password.is_empty())
+            .ok_or(AppError::new(ErrorCode::PasswordNeeded))?;
+        state.confirm(&Password(given), crate::commands::now() as i64)?;
+    }
     let code = state.with_vault(|vault| {
         let slots = vault.slots()?;
         let has = |kind: SlotKind| slots.iter().any(|slot| slot.kind == kind);
         let mut add: Vec<Box<dyn NewSlot + '_>> = Vec::new();
         let mut remove = Vec::new();
+        // Turning app lock on removes the device slot, which re-keys the vault: a password slot
+        // that stays is wrapped again with the password given (the page asks for it), and a
+        // recovery slot that stays is replaced by a new code, shown now (nobody has the old one
+        // at hand, and it should not open what is added from now on).
+        let mut keep_with: Vec<Password<'_>> = Vec::new();
         if on {
-            if !has(SlotKind::Password) {
-                let password = password
-                    .as_deref()
-                    .filter(|password| !password.is_empty())
-                    .ok_or(AppError::new("password_needed"))?;
-                let params =
-                    PasswordParams::calibrate().map_err(|_| AppError::new("unexpected"))?;
+            let password = password.as_deref().filter(|password| !password.is_empty());
+            if has(SlotKind::Password) {
+                keep_with.push(Password(
+                    password.ok_or(AppError::new(ErrorCode::PasswordNeeded))?,
+                ));
+            } else {
+                let password = password.ok_or(AppError::new(ErrorCode::PasswordNeeded))?;
+                let params = PasswordParams::calibrate()
+                    .map_err(|_| AppError::new(ErrorCode::Unexpected))?;
                 add.push(Box::new(NewPassword(password, params)));
             }
             if let Some(keys) = &biometric_keys
@@ -164,12 +194,10 @@ pub fn set_app_lock<R: Runtime>(
             {
                 add.push(Box::new(NewBiometric(keys.as_ref())));
             }
-            if !has(SlotKind::Recovery) {
-                add.push(Box::new(NewRecovery));
-            }
+            add.push(Box::new(NewRecovery));
             remove = slots
                 .iter()
-                .filter(|slot| slot.kind.opens_without_asking())
+                .filter(|slot| slot.kind.opens_without_asking() || slot.kind == SlotKind::Recovery)
                 .map(|slot| slot.id)
                 .collect();
         } else if !has(SlotKind::Device) {
@@ -177,7 +205,11 @@ pub fn set_app_lock<R: Runtime>(
             add.push(Box::new(NewDevice(store.as_ref())));
         }
         let add: Vec<&dyn NewSlot> = add.iter().map(AsRef::as_ref).collect();
-        let added = vault.change_slots(&add, &remove, &platform_keys)?;
+        let keep_with: Vec<&dyn Credential> = keep_with
+            .iter()
+            .map(|password| password as &dyn Credential)
+            .collect();
+        let added = vault.change_slots(&add, &remove, &platform_keys, &keep_with)?;
         Ok(added.into_iter().find_map(|slot| slot.recovery_code))
     })?;
     let shown = code.is_some();

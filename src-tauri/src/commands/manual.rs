@@ -5,7 +5,7 @@ use tessera_core::vault::{Details, Duplicates};
 use tessera_core::{Account, Algorithm, Secret};
 
 use super::now;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::views::{ManualAccount, ManualCheck, kind_of};
 
@@ -36,8 +36,8 @@ fn account_of(form: &ManualAccount) -> Result<Account, AppError> {
     let algorithm = form
         .algorithm
         .parse::<Algorithm>()
-        .map_err(|_| AppError::new("unknown_algorithm"))?;
-    let kind = kind_of(form).ok_or(AppError::new("unknown_type"))?;
+        .map_err(|_| AppError::new(ErrorCode::UnknownAlgorithm))?;
+    let kind = kind_of(form).ok_or(AppError::new(ErrorCode::UnknownType))?;
     let issuer = Some(form.issuer.trim()).filter(|issuer| !issuer.is_empty());
     let mut account = Account::totp(
         issuer.filter(|issuer| !issuer.contains(':')),
@@ -52,10 +52,6 @@ fn account_of(form: &ManualAccount) -> Result<Account, AppError> {
     } else {
         form.digits
     };
-    account.validate().map_err(|error| match error {
-        tessera_core::AccountError::Digits(_) => AppError::new("bad_digits"),
-        tessera_core::AccountError::ZeroPeriod => AppError::new("bad_period"),
-        other => AppError::with("invalid_link", other),
-    })?;
+    account.validate()?;
     Ok(account)
 }

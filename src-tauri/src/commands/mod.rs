@@ -5,6 +5,7 @@ mod approvals;
 mod clock;
 mod codes;
 mod diagnostics;
+mod export;
 mod import;
 mod lock;
 mod manual;
@@ -25,7 +26,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         import::preview_link,
         import::preview_clipboard,
         import::preview_picture,
+        import::preview_file,
+        import::preview_file_password,
         import::confirm_import,
+        export::export_accounts,
         manual::check_manual,
         manual::add_manual,
         lock::lock_status,

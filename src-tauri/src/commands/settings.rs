@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::views::{About, Licence};
@@ -30,11 +30,11 @@ pub fn set_settings<R: Runtime>(
         .lock()
         .ok()
         .and_then(|path| path.clone())
-        .ok_or(AppError::new("storage"))?;
+        .ok_or(AppError::new(ErrorCode::Storage))?;
     settings
         .sanitised()
         .save(&path)
-        .map_err(|error| AppError::with("storage", error))
+        .map_err(|error| AppError::with(ErrorCode::Storage, error))
 }
 
 /// Whether screen protection works on this platform (Linux cannot keep windows out of

@@ -43,15 +43,42 @@ export interface Preview {
   /** Hand back to `confirmImport` to add these accounts. */
   token: string;
   accounts: PreviewAccount[];
-  /** Things worth saying about the link (two issuers, a missing counter). */
-  warnings: string[];
-  /** Export entries that cannot be used, with the reason in words. */
-  unusable: { label: string; reason: string }[];
+  /** Things worth saying about the link (two issuers, a missing counter), for the catalogues to word. */
+  warnings: LinkWarning[];
+  /** Entries that cannot be used: the reason in English words, and its name and parameter for the catalogues. */
+  unusable: UnusableEntry[];
   /** For Google exports: the parts (from 1) still to scan, and how many there are. */
   missingParts: number[];
   partsTotal: number;
   /** An approval server's enrollment link was read: connecting waits for the user's yes. */
   connect: ConnectOffer | null;
+}
+
+/** The formats Settings → Export offers. */
+export type ExportFormat = 'tessera' | 'aegis' | 'otpauth' | 'google';
+
+/** What an export wrote. */
+export interface ExportDone {
+  count: number;
+  /** Accounts the format could not take (Google's), by name. */
+  leftOut: string[];
+}
+
+/** Something odd about a link that was read all the same. */
+export interface LinkWarning {
+  /** `preview.warning.<code>` in the catalogues. */
+  code: 'issuer_conflict' | 'missing_counter' | 'repeated_parameter';
+  /** The link's own words that the message quotes, by the name the message gives them. */
+  parameters: Record<string, string>;
+}
+
+/** An entry of a file or export that cannot become an account, and why. */
+export interface UnusableEntry {
+  label: string;
+  reason: string;
+  /** `preview.reason.<code>` in the catalogues, where there is one. */
+  code: string;
+  parameter: string | null;
 }
 
 /** What kind of server asks for approvals: Tessera's own, or a privacyIDEA push token's. */
@@ -207,6 +234,13 @@ export const api = {
   previewLink: (text: string) => invoke<Preview>('preview_link', { text }),
   previewClipboard: () => invoke<Preview | null>('preview_clipboard'),
   previewPicture: () => invoke<Preview | null>('preview_picture'),
+  /** Another app's export or a Tessera backup; fails with `file_needs_password` when it is encrypted. */
+  previewFile: () => invoke<Preview | null>('preview_file'),
+  /** Every account, written where the user chooses; null when the user cancels. */
+  exportAccounts: (format: ExportFormat, password: string | null, unencrypted: boolean) =>
+    invoke<ExportDone | null>('export_accounts', { format, password, unencrypted }),
+  /** The file picked last, opened with its password. */
+  previewFilePassword: (password: string) => invoke<Preview>('preview_file_password', { password }),
   confirmImport: (token: string, keepDuplicates: boolean) =>
     invoke<number[]>('confirm_import', { token, keepDuplicates }),
   checkManual: (form: ManualAccount) => invoke<ManualCheck>('check_manual', { form }),

@@ -1,11 +1,12 @@
 //! `tessera add`: accounts from a link or a Google Authenticator export, all or none.
 
-use tessera_core::Account;
-use tessera_core::vault::{Details, Duplicates};
+use tessera_core::import::ImportSession;
+use tessera_core::vault::Duplicates;
 
+use crate::commands::import::import_failure;
 use crate::failure::Failure;
-use crate::scans::{Scans, missing_parts};
-use crate::unlock::{VaultOptions, vault_failure};
+use crate::scans::{missing_parts_message, payloads, warn};
+use crate::unlock::VaultOptions;
 
 /// Arguments of `tessera add`.
 #[derive(clap::Args)]
@@ -21,45 +22,37 @@ pub struct Args {
 
 /// Adds the accounts and prints each with its number.
 pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
-    let scans = Scans::read(&args.links)?;
-    scans.warn();
-    if let Some(missing) = scans.batches.iter().find_map(missing_parts) {
+    let mut session = ImportSession::new();
+    for argument in &args.links {
+        for payload in payloads(argument)? {
+            session.add_scanned(&payload)?;
+        }
+    }
+    warn(&session);
+    if let Some(missing) = missing_parts_message(&session) {
         return Err(Failure::bad_input(format!(
             "{missing}: give every part, so that no account is left behind; nothing was added"
         )));
     }
-    let mut accounts: Vec<Account> = scans
-        .accounts
-        .into_iter()
-        .map(|parsed| parsed.account)
+    let labels: Vec<String> = session
+        .accounts()
+        .iter()
+        .map(|found| found.account.to_string())
         .collect();
-    accounts.extend(
-        scans
-            .batches
-            .iter()
-            .flat_map(|batch| batch.accounts().cloned()),
-    );
-    if accounts.is_empty() {
+    if labels.is_empty() {
         return Err(Failure::bad_input(
             "the export holds no account Tessera can use: nothing was added",
         ));
     }
-    let mut vault = options.unlock()?;
     let duplicates = if args.keep_both {
         Duplicates::KeepBoth
     } else {
         Duplicates::Refuse
     };
-    let labels: Vec<String> = accounts.iter().map(ToString::to_string).collect();
-    let ids = vault
-        .add_all(
-            accounts
-                .into_iter()
-                .map(|account| (account, Details::default()))
-                .collect(),
-            duplicates,
-        )
-        .map_err(vault_failure)?;
+    let mut vault = options.unlock()?;
+    let ids = session
+        .add_to(&mut vault, duplicates)
+        .map_err(import_failure)?;
     for (id, label) in ids.iter().zip(&labels) {
         println!("added {id}\t{label}");
     }

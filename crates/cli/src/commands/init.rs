@@ -73,7 +73,7 @@ pub fn new_password(
     options: &VaultOptions,
     variable: &str,
 ) -> Result<zeroize::Zeroizing<String>, Failure> {
-    let password = options.read_secret("New vault password: ", "new password", variable)?;
+    let password = options.read_secret("New vault password: ", "new password", Some(variable))?;
     if password.is_empty() {
         return Err(Failure::bad_input(
             "the password is empty: choose one you can remember",
@@ -83,7 +83,8 @@ pub fn new_password(
         && !options.password_stdin
         && std::env::var_os(variable).is_none()
     {
-        let again = options.read_secret("The same password again: ", "new password", variable)?;
+        let again =
+            options.read_secret("The same password again: ", "new password", Some(variable))?;
         if again != password {
             return Err(Failure::bad_input(
                 "the two passwords differ: nothing was changed; try again",

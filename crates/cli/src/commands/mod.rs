@@ -3,6 +3,8 @@
 pub mod add;
 pub mod approvals;
 pub mod code;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod inspect;
 pub mod list;

@@ -75,6 +75,30 @@ pub enum Warning {
     RepeatedParameter(String),
 }
 
+impl Warning {
+    /// A stable name for the warning, for the app's translated messages
+    /// (`preview.warning.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::IssuerConflict { .. } => "issuer_conflict",
+            Warning::MissingCounter => "missing_counter",
+            Warning::RepeatedParameter(_) => "repeated_parameter",
+        }
+    }
+
+    /// The words from the link that the warning's message quotes, by the name the message
+    /// gives them.
+    pub fn parameters(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Warning::IssuerConflict { label, parameter } => {
+                vec![("label", label.clone()), ("parameter", parameter.clone())]
+            }
+            Warning::MissingCounter => Vec::new(),
+            Warning::RepeatedParameter(key) => vec![("parameter", key.clone())],
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -162,5 +186,35 @@ mod tests {
         assert_eq!(strip_scheme("OTPAUTH://totp/x", "otpauth"), Some("totp/x"));
         assert_eq!(strip_scheme("otpauth:/totp", "otpauth"), None);
         assert_eq!(strip_scheme("otpautéé://", "otpauth"), None);
+    }
+
+    #[test]
+    fn a_warning_names_its_code_and_quotes_the_links_own_words() {
+        let link =
+            "otpauth://totp/Shop:alice?secret=JBSWY3DPEHPK3PXP&issuer=Store&digits=6&digits=8";
+        let Scanned::Account(parsed) = read_scanned(link).unwrap() else {
+            panic!("not an account")
+        };
+        let named: Vec<_> = parsed
+            .warnings
+            .iter()
+            .map(|warning| (warning.code(), warning.parameters()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (
+                    "repeated_parameter",
+                    vec![("parameter", "digits".to_string())]
+                ),
+                (
+                    "issuer_conflict",
+                    vec![
+                        ("label", "Shop".to_string()),
+                        ("parameter", "Store".to_string())
+                    ]
+                ),
+            ]
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! Percent-encoding, read leniently and written strictly.
 //!
 //! Reading accepts what issuers produce: `%20`, raw UTF-8, a `%` that starts no escape (kept as
-//! it is), and `+` for a space. A `+` is a space only between two letters or digits and outside
-//! e-mail addresses, because `alice+2fa@example.com` and `Disney+` are real names while
-//! `Big+Bank` is a form-encoded space. Writing encodes every byte outside RFC 3986's unreserved
+//! it is), and `+` for a space. A `+` is a space only between two letters, digits or escapes and
+//! outside e-mail addresses, because `alice+2fa@example.com` and `Disney+` are real names while
+//! `Big+Bank` and `Forge+%26+Co` (as apps that form-encode their links write `Forge & Co`) are
+//! spaces. Writing encodes every byte outside RFC 3986's unreserved
 //! set, so what is written reads back unchanged.
 
 use std::fmt::Write;
@@ -54,10 +55,20 @@ fn hex_pair(high: u8, low: u8) -> Option<u8> {
     Some((digit(high)? * 16 + digit(low)?) as u8)
 }
 
+/// Whether the `+` at `i` sits between two letters or digits, either of them possibly written as
+/// an escape (`%26`).
 fn between_alphanumerics(raw: &[u8], i: usize) -> bool {
-    let before = i.checked_sub(1).and_then(|j| raw.get(j));
-    let after = raw.get(i + 1);
-    matches!((before, after), (Some(b), Some(a)) if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric())
+    let escape_ends_before =
+        i >= 3 && raw[i - 3] == b'%' && hex_pair(raw[i - 2], raw[i - 1]).is_some();
+    let escape_starts_after = raw
+        .get(i + 1..i + 4)
+        .is_some_and(|next| next[0] == b'%' && hex_pair(next[1], next[2]).is_some());
+    let before = escape_ends_before
+        || i.checked_sub(1)
+            .and_then(|j| raw.get(j))
+            .is_some_and(u8::is_ascii_alphanumeric);
+    let after = escape_starts_after || raw.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+    before && after
 }
 
 #[cfg(test)]
@@ -70,6 +81,7 @@ mod tests {
         assert_eq!(decode("Big%20Bank").unwrap(), "Big Bank");
         assert_eq!(decode("Big+Bank").unwrap(), "Big Bank");
         assert_eq!(decode("Big Bank").unwrap(), "Big Bank");
+        assert_eq!(decode("Forge+%26+%22Co%22").unwrap(), "Forge & \"Co\"");
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum Duplicates {
     Refuse,
     /// Add it anyway.
     KeepBoth,
+    /// Leave it out and add the others (as an import does unless asked otherwise); an account
+    /// given twice in one batch is added once.
+    Skip,
 }
 
 /// The accounts in the user's order, and those whose records could not be read.
@@ -60,6 +63,11 @@ impl Vault {
         details: Details,
         duplicates: Duplicates,
     ) -> Result<AccountId, VaultError> {
+        // One account skipped would leave no number to return: skipping means refusing here.
+        let duplicates = match duplicates {
+            Duplicates::Skip => Duplicates::Refuse,
+            other => other,
+        };
         Ok(self.add_all(vec![(account, details)], duplicates)?[0])
     }
 
@@ -72,27 +80,37 @@ impl Vault {
         for (account, _) in &accounts {
             account.validate()?;
         }
-        let existing = if duplicates == Duplicates::Refuse {
-            self.list()?.entries
-        } else {
+        let existing = if duplicates == Duplicates::KeepBoth {
             Vec::new()
+        } else {
+            self.list()?.entries
         };
-        for (account, _) in &accounts {
-            if let Some(entry) = existing
+        let mut kept: Vec<(Account, Details)> = Vec::with_capacity(accounts.len());
+        for (account, details) in accounts {
+            let there = existing
                 .iter()
-                .find(|entry| same_account(&entry.account, account))
-            {
-                return Err(VaultError::Duplicate {
-                    existing: entry.id,
-                    label: account.to_string(),
-                });
+                .find(|entry| same_account(&entry.account, &account));
+            match (duplicates, there) {
+                (Duplicates::Refuse, Some(entry)) => {
+                    return Err(VaultError::Duplicate {
+                        existing: entry.id,
+                        label: account.to_string(),
+                    });
+                }
+                (Duplicates::Skip, Some(_)) => continue,
+                (Duplicates::Skip, None)
+                    if kept.iter().any(|(other, _)| same_account(other, &account)) =>
+                {
+                    continue;
+                }
+                _ => kept.push((account, details)),
             }
         }
+        let accounts = kept;
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let mut ids = Vec::with_capacity(accounts.len());
         let time = now();
         for (account, details) in &accounts {
@@ -126,6 +144,24 @@ impl Vault {
         manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
         Ok(ids)
+    }
+
+    /// For each account, the one already in the vault that it duplicates, if any: the vault is
+    /// read once, however many accounts are asked about.
+    pub fn duplicates_of(
+        &self,
+        accounts: &[Account],
+    ) -> Result<Vec<Option<AccountId>>, VaultError> {
+        let entries = self.list()?.entries;
+        Ok(accounts
+            .iter()
+            .map(|account| {
+                entries
+                    .iter()
+                    .find(|entry| same_account(&entry.account, account))
+                    .map(|entry| entry.id)
+            })
+            .collect())
     }
 
     /// The account already in the vault that `account` duplicates (same secret, kind, algorithm
@@ -291,8 +327,7 @@ impl Vault {
     ) -> Result<(), VaultError> {
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let stored: Option<Option<i64>> = transaction
             .query_row(
                 "SELECT removed_at FROM accounts WHERE id = ?1",
@@ -343,8 +378,7 @@ impl Vault {
         let cutoff = unix_seconds.saturating_sub(TRASH_DAYS * 24 * 60 * 60);
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let expired = manifest.removed_before(Table::Accounts, cutoff);
         let mut deleted = 0;
         for id in &expired {
@@ -398,8 +432,7 @@ impl Vault {
         let (vault_id, key) = (self.vault_id.clone(), self.key.clone());
         let path = self.path.clone();
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let (mut account, mut details) = open_row(&transaction, &manifest, &vault_id, &key, id)
             .map_err(|error| match error {
                 RowError::Missing => VaultError::AccountNotFound(id),
@@ -436,7 +469,7 @@ impl Vault {
     fn read_rows(&self, clause: &str) -> Result<(Vec<ReadRow>, Manifest), VaultError> {
         let storage = self.storage();
         let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
-        let manifest = Manifest::for_reading(&snapshot, &self.vault_id, &self.key, &self.path)?;
+        let manifest = self.sealed_list(&snapshot)?;
         let mut statement = snapshot
             .prepare(&format!(
                 "SELECT id, sealed, sealed_version, removed_at FROM accounts {clause}"

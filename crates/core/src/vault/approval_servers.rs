@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
-use super::manifest::{Manifest, Table, row_context};
+use super::manifest::{Table, row_context};
 use super::{Vault, VaultError, now};
 
 /// The vault's number for an enrolled approval server.
@@ -27,8 +27,7 @@ impl Vault {
     ) -> Result<ApprovalServerId, VaultError> {
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let time = now();
         transaction
             .execute(
@@ -56,7 +55,7 @@ impl Vault {
     pub fn approval_servers(&self) -> Result<Vec<StoredEnrollment>, VaultError> {
         let storage = self.storage();
         let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
-        let manifest = Manifest::for_reading(&snapshot, &self.vault_id, &self.key, &self.path)?;
+        let manifest = self.sealed_list(&snapshot)?;
         let mut statement = snapshot
             .prepare("SELECT id, sealed, sealed_version FROM approval_servers ORDER BY id")
             .map_err(storage)?;
@@ -91,8 +90,7 @@ impl Vault {
     pub fn remove_approval_server(&mut self, id: ApprovalServerId) -> Result<(), VaultError> {
         let (vault_id, key, path) = (self.vault_id.clone(), self.key.clone(), self.path.clone());
         let storage = super::database::failed(&path);
-        let transaction = super::database::begin_write(&mut self.connection, &path)?;
-        let mut manifest = Manifest::for_writing(&transaction, &vault_id, &key, &path)?;
+        let (transaction, mut manifest) = self.begin_sealed_write()?;
         let found: Option<i64> = transaction
             .query_row(
                 "SELECT id FROM approval_servers WHERE id = ?1",

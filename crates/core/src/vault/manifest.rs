@@ -131,51 +131,57 @@ impl Manifest {
         if let Some(manifest) = Manifest::load(connection, vault_id, key, path)? {
             return Ok(manifest);
         }
-        let storage = database::failed(path);
         let mut manifest = Manifest::default();
-        for table in [Table::Accounts, Table::ApprovalServers] {
-            let has_removal = table == Table::Accounts;
-            let rows: Vec<(i64, Vec<u8>, i64, Option<i64>)> = {
-                let removed = if has_removal { "removed_at" } else { "NULL" };
-                let mut statement = connection
-                    .prepare(&format!(
-                        "SELECT id, sealed, sealed_version, {removed} FROM {}",
-                        table.name()
-                    ))
-                    .map_err(storage)?;
-                let rows = statement
-                    .query_map([], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-                    })
-                    .map_err(storage)?;
-                rows.collect::<Result<_, _>>().map_err(storage)?
-            };
-            if rows.iter().any(|(_, _, version, _)| *version >= 3) {
+        for table in TABLES {
+            let rows = sealed_rows(connection, table, path)?;
+            if rows.iter().any(|row| row.version >= 3) {
                 return Err(damaged(path, "its list of sealed records is missing"));
             }
-            for (id, sealed, version, removed_at) in rows {
-                let Ok(plaintext) = key.open(&sealed, &row_context(table, vault_id, id, version))
-                else {
+            for row in rows {
+                let Ok(plaintext) = key.open(
+                    &row.sealed,
+                    &row_context(table, vault_id, row.id, row.version),
+                ) else {
                     continue;
                 };
-                let resealed = key.seal(
-                    &plaintext,
-                    &row_context(table, vault_id, id, database::SCHEMA_VERSION),
-                )?;
-                connection
-                    .execute(
-                        &format!(
-                            "UPDATE {} SET sealed = ?1, sealed_version = ?2 WHERE id = ?3",
-                            table.name()
-                        ),
-                        params![resealed, database::SCHEMA_VERSION, id],
-                    )
-                    .map_err(storage)?;
-                manifest.record(table, id, &resealed, removed_at);
+                let resealed =
+                    replace_sealed(connection, table, vault_id, row.id, key, &plaintext, path)?;
+                manifest.record(table, row.id, &resealed, row.removed_at);
             }
         }
         manifest.save(connection, vault_id, key, path)?;
         Ok(manifest)
+    }
+
+    /// Seals every row again under the vault key `new`, and the list with them, in the current
+    /// transaction: the rows' half of a re-key. Only the rows this list vouches for are sealed
+    /// again; any other (damaged, or an older value put back) is left as it is, unreadable as
+    /// before, since sealing it again would vouch for it.
+    pub fn reseal_all(
+        connection: &Connection,
+        vault_id: &str,
+        old: &Key,
+        new: &Key,
+        path: &std::path::Path,
+    ) -> Result<(), VaultError> {
+        let mut manifest = Manifest::for_writing(connection, vault_id, old, path)?;
+        for table in TABLES {
+            for row in sealed_rows(connection, table, path)? {
+                if !manifest.vouches_for(table, row.id, &row.sealed, row.removed_at) {
+                    continue;
+                }
+                let Ok(plaintext) = old.open(
+                    &row.sealed,
+                    &row_context(table, vault_id, row.id, row.version),
+                ) else {
+                    continue;
+                };
+                let resealed =
+                    replace_sealed(connection, table, vault_id, row.id, new, &plaintext, path)?;
+                manifest.record(table, row.id, &resealed, row.removed_at);
+            }
+        }
+        manifest.save(connection, vault_id, new, path)
     }
 
     /// Stores the list, sealed, in the current transaction.
@@ -294,6 +300,75 @@ impl Manifest {
         }
         Some(Manifest { entries })
     }
+}
+
+/// Every table of sealed rows.
+const TABLES: [Table; 2] = [Table::Accounts, Table::ApprovalServers];
+
+/// A sealed row as stored.
+struct SealedRow {
+    id: i64,
+    sealed: Vec<u8>,
+    version: i64,
+    /// The plain removal time (`None` in a table without one).
+    removed_at: Option<i64>,
+}
+
+/// Every row of `table`, as stored.
+fn sealed_rows(
+    connection: &Connection,
+    table: Table,
+    path: &std::path::Path,
+) -> Result<Vec<SealedRow>, VaultError> {
+    let storage = database::failed(path);
+    let removed = match table {
+        Table::Accounts => "removed_at",
+        Table::ApprovalServers => "NULL",
+    };
+    let mut statement = connection
+        .prepare(&format!(
+            "SELECT id, sealed, sealed_version, {removed} FROM {}",
+            table.name()
+        ))
+        .map_err(storage)?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok(SealedRow {
+                id: row.get(0)?,
+                sealed: row.get(1)?,
+                version: row.get(2)?,
+                removed_at: row.get(3)?,
+            })
+        })
+        .map_err(storage)?;
+    rows.collect::<Result<_, _>>().map_err(storage)
+}
+
+/// Seals a row's plaintext under `key` with the current schema version, writes it to the row,
+/// and returns the sealed value.
+fn replace_sealed(
+    connection: &Connection,
+    table: Table,
+    vault_id: &str,
+    id: i64,
+    key: &Key,
+    plaintext: &[u8],
+    path: &std::path::Path,
+) -> Result<Vec<u8>, VaultError> {
+    let sealed = key.seal(
+        plaintext,
+        &row_context(table, vault_id, id, database::SCHEMA_VERSION),
+    )?;
+    connection
+        .execute(
+            &format!(
+                "UPDATE {} SET sealed = ?1, sealed_version = ?2 WHERE id = ?3",
+                table.name()
+            ),
+            params![sealed, database::SCHEMA_VERSION, id],
+        )
+        .map_err(database::failed(path))?;
+    Ok(sealed)
 }
 
 /// The associated data of a sealed row (`docs/vault-format.md`).

@@ -7,6 +7,10 @@
 //! removed, so an older value copied back, or an edited removal time, is refused as damage. The
 //! format is written down in `docs/vault-format.md`.
 //!
+//! Removing a slot, changing a password, or asking for it re-keys the vault (`rekey.rs`): a new
+//! vault key, every sealed row sealed again and the slots that stay wrapped again, so that an old
+//! copy of the file and a credential that was given up open nothing written since.
+//!
 //! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
 //! or a killed process leaves either the whole change or none of it, and the command line and the
 //! app can use the same file at once.
@@ -18,6 +22,7 @@ mod entry;
 pub mod key_store;
 mod manifest;
 mod record;
+mod rekey;
 pub mod seal;
 mod slot_changes;
 pub mod slots;
@@ -49,6 +54,12 @@ pub struct Vault {
     path: PathBuf,
     vault_id: String,
     key: Key,
+    /// The slot this vault was unlocked with (or created with) and its key: a re-key wraps the
+    /// new vault key for it without asking the user again. Wiped with the vault.
+    unlocked_with: Option<(SlotId, Key)>,
+    /// A slot row (its number and wrapped key) known to wrap the key in memory: if another
+    /// program re-keys the vault, it changes or goes (`rekey.rs`).
+    witness: Option<(SlotId, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -133,6 +144,23 @@ pub enum VaultError {
     /// No slot with that number.
     #[error("the vault has no slot {0}: list the slots to see their numbers")]
     SlotNotFound(SlotId),
+    /// A re-key cannot wrap the new vault key for a slot that stays without what opens it.
+    #[error(
+        "the vault gets a new key, which must be wrapped again for slot {id}, and that needs \
+         {needs}: give it, or remove slot {id} too; nothing was changed"
+    )]
+    SlotCannotBeKept {
+        /// The slot that would stay.
+        id: SlotId,
+        /// What it needs, in words ("your recovery code").
+        needs: String,
+    },
+    /// Another program changed the slots or the vault key while this one was using the vault.
+    #[error(
+        "another program changed how this vault is unlocked (or gave it a new key) meanwhile: \
+         lock the vault, unlock it again and retry; nothing was changed"
+    )]
+    ChangedElsewhere,
     /// No account with that number.
     #[error("the vault has no account {0}: list the accounts to see their numbers")]
     AccountNotFound(AccountId),
@@ -169,6 +197,68 @@ pub enum VaultError {
     Storage(String),
 }
 
+/// What kind of failure a [`VaultError`] is: what the user can do about it. The app and the
+/// command line both ask this, so that an error is sorted once, here, and a new variant is sorted
+/// where it is added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The user asked for something that cannot be: a wrong password, an account that is not
+    /// there, removing the last slot. Asking differently helps; asking the same again does not.
+    Input,
+    /// Something in the way for now (a full disk, another program writing, a cancelled
+    /// biometric prompt): the same again may work.
+    TryAgain,
+    /// The file cannot be read as it is: damaged, not a vault, or written by a newer version.
+    Damaged,
+    /// The platform's key store or biometric check failed or lost its key.
+    KeyStore,
+    /// A failure Tessera does not expect (an unknown storage error): worth reporting with its
+    /// words.
+    Bug,
+}
+
+impl VaultError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        use slots::biometric::BiometricError;
+        // No wildcard: a new variant must be sorted here.
+        match self {
+            VaultError::NotFound(_)
+            | VaultError::AlreadyExists(_)
+            | VaultError::WrongPassword
+            | VaultError::WrongRecoveryCode
+            | VaultError::NotARecoveryCode
+            | VaultError::NoSlotOfKind { .. }
+            | VaultError::LastSlot
+            | VaultError::SlotNotFound(_)
+            | VaultError::AccountNotFound(_)
+            | VaultError::ApprovalServerNotFound(_)
+            | VaultError::Duplicate { .. }
+            | VaultError::InvalidAccount(_)
+            | VaultError::CounterExhausted
+            | VaultError::NotCounterBased(_)
+            | VaultError::SlotCannotBeKept { .. } => ErrorKind::Input,
+            VaultError::DiskFull
+            | VaultError::Busy
+            | VaultError::ChangedElsewhere
+            | VaultError::NoRandomness
+            | VaultError::Biometric(BiometricError::Cancelled) => ErrorKind::TryAgain,
+            VaultError::NotAVault(_)
+            | VaultError::Damaged(_)
+            | VaultError::NewerVersion { .. }
+            | VaultError::UnreadableAccount(_) => ErrorKind::Damaged,
+            VaultError::KeyStoreEntryMissing
+            | VaultError::KeyStore(_)
+            | VaultError::Biometric(
+                BiometricError::Unavailable
+                | BiometricError::Invalidated
+                | BiometricError::Failed(_),
+            ) => ErrorKind::KeyStore,
+            VaultError::Storage(_) => ErrorKind::Bug,
+        }
+    }
+}
+
 impl From<seal::NoRandomness> for VaultError {
     fn from(_: seal::NoRandomness) -> VaultError {
         VaultError::NoRandomness
@@ -196,4 +286,46 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_password_is_the_users_input_not_a_fault() {
+        assert_eq!(VaultError::WrongPassword.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn the_failures_the_app_once_called_saving_failed_are_the_users_input() {
+        for error in [
+            VaultError::CounterExhausted,
+            VaultError::LastSlot,
+            VaultError::NotCounterBased(1),
+            VaultError::InvalidAccount(AccountError::ZeroPeriod),
+        ] {
+            assert_eq!(error.kind(), ErrorKind::Input, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_full_disk_and_a_busy_vault_are_worth_trying_again() {
+        assert_eq!(VaultError::DiskFull.kind(), ErrorKind::TryAgain);
+        assert_eq!(VaultError::Busy.kind(), ErrorKind::TryAgain);
+    }
+
+    #[test]
+    fn a_newer_vault_cannot_be_read_as_it_is() {
+        let newer = VaultError::NewerVersion {
+            found: SCHEMA_VERSION + 1,
+            supported: SCHEMA_VERSION,
+        };
+        assert_eq!(newer.kind(), ErrorKind::Damaged);
+    }
+
+    #[test]
+    fn a_lost_device_key_is_the_key_stores() {
+        assert_eq!(VaultError::KeyStoreEntryMissing.kind(), ErrorKind::KeyStore);
+    }
 }

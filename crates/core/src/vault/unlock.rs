@@ -109,6 +109,8 @@ impl LockedVault {
                     path: self.path,
                     vault_id: self.vault_id,
                     key,
+                    unlocked_with: Some((slot.id, slot_key)),
+                    witness: Some((slot.id, slot.wrapped.clone())),
                 };
                 vault.purge_expired_trash()?;
                 return Ok(vault);
@@ -143,6 +145,7 @@ impl VaultError {
 
 /// A slot row as stored, with its kind as written (a newer Tessera may have written a kind this
 /// one does not know).
+#[derive(PartialEq, Eq)]
 pub(super) struct StoredSlot {
     pub(super) id: SlotId,
     pub(super) kind: String,
@@ -212,8 +215,11 @@ impl Vault {
                 path: path.to_path_buf(),
                 vault_id,
                 key: Key::random()?,
+                unlocked_with: None,
+                witness: None,
             };
-            let added = vault.add_slot(first)?;
+            let (added, key) = vault.add_first_slot(first)?;
+            vault.unlocked_with = Some((added.id, key));
             Ok((vault, added))
         })();
         if created.is_err() {

@@ -102,6 +102,11 @@ impl Harness {
 
     /// Another instance on the same Postgres database.
     pub async fn second_instance(&self) -> Harness {
+        self.second_instance_with(|_| {}).await
+    }
+
+    /// Another instance on the same Postgres database, with its settings adjusted.
+    pub async fn second_instance_with(&self, adjust: impl FnOnce(&mut Settings)) -> Harness {
         let url = self
             .database_url
             .clone()
@@ -114,6 +119,7 @@ impl Harness {
             Pushers::none(),
             move |settings| {
                 settings.origin = origin;
+                adjust(settings);
             },
         )
         .await;
@@ -226,6 +232,45 @@ impl Harness {
     }
 
     /// How many rows a table has.
+    /// An approval's row, every column as text, to compare before and after.
+    pub async fn approval_row(&self, id: &str) -> Vec<(&'static str, Option<String>)> {
+        const COLUMNS: [&str; 16] = [
+            "id",
+            "user_id",
+            "rp_id",
+            "number",
+            "mode",
+            "choices",
+            "context",
+            "state",
+            "reason",
+            "device_id",
+            "created_at",
+            "expires_at",
+            "decided_at",
+            "redeemed_at",
+            "passwordless",
+            "user_verified",
+        ];
+        let columns: Vec<String> = COLUMNS
+            .iter()
+            .map(|column| format!("CAST({column} AS TEXT)"))
+            .collect();
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM approvals WHERE id = $1",
+            columns.join(", ")
+        )))
+        .bind(id)
+        .fetch_one(&self.running.server.store.pool)
+        .await
+        .unwrap();
+        COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(index, column)| (*column, sqlx::Row::get(&row, index)))
+            .collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT count(*) AS n FROM {table}"

@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use batch::ExportBatch;
-pub use read::{ExportPart, PartOf, UnusableEntry, is_export_link, read_export};
+pub use read::{ExportPart, PartOf, Unusable, UnusableEntry, is_export_link, read_export};
 pub use write::{ExportLinks, NotExportable, write_export, write_export_with_batch_id};
 
 /// Why a Google Authenticator export could not be read.

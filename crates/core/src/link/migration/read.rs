@@ -34,8 +34,44 @@ pub struct UnusableEntry {
     pub position: usize,
     /// The issuer and name, as the export gives them, for telling the user which entry it is.
     pub label: String,
-    /// Why it cannot be used, in words.
-    pub reason: String,
+    /// Why it cannot be used.
+    pub reason: Unusable,
+}
+
+/// Why an entry of a Google export cannot become an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unusable {
+    /// Its codes are made with MD5.
+    Md5,
+    /// An algorithm number the format did not have when this was written.
+    UnknownAlgorithm(i32),
+    /// A number of digits the format did not have when this was written.
+    UnknownDigits(i32),
+    /// A kind of code the format did not have when this was written.
+    UnknownKind(i32),
+    /// A counter below zero.
+    NegativeCounter(i64),
+    /// No secret.
+    NoSecret,
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unusable::Md5 => "it uses MD5, which Tessera cannot compute codes with",
+            Unusable::UnknownAlgorithm(_) => {
+                "it uses an algorithm this version of Tessera does not know"
+            }
+            Unusable::UnknownDigits(_) => {
+                "it uses a number of digits this version of Tessera does not know"
+            }
+            Unusable::UnknownKind(_) => {
+                "it is a kind of code this version of Tessera does not know"
+            }
+            Unusable::NegativeCounter(_) => "its counter is negative",
+            Unusable::NoSecret => "it has no secret",
+        })
+    }
 }
 
 /// One link of a Google Authenticator export.
@@ -97,7 +133,7 @@ pub fn read_export(link: &str) -> Result<ExportPart, ExportError> {
             Err(reason) => unusable.push(UnusableEntry {
                 position,
                 label: label_of(&entry),
-                reason: reason.to_string(),
+                reason,
             }),
         }
     }
@@ -131,30 +167,31 @@ fn decode_base64(data: &str) -> Result<Zeroizing<Vec<u8>>, ExportError> {
         .map_err(|_| ExportError::Damaged("not base64"))
 }
 
-fn to_account(entry: &mut OtpParameters) -> Result<Account, &'static str> {
+fn to_account(entry: &mut OtpParameters) -> Result<Account, Unusable> {
     let algorithm = match entry.algorithm {
         0 | proto::ALGORITHM_SHA1 => Algorithm::Sha1,
         proto::ALGORITHM_SHA256 => Algorithm::Sha256,
         proto::ALGORITHM_SHA512 => Algorithm::Sha512,
-        proto::ALGORITHM_MD5 => return Err("it uses MD5, which Tessera cannot compute codes with"),
-        _ => return Err("it uses an algorithm this version of Tessera does not know"),
+        proto::ALGORITHM_MD5 => return Err(Unusable::Md5),
+        other => return Err(Unusable::UnknownAlgorithm(other)),
     };
     let digits = match entry.digits {
         0 | proto::DIGITS_SIX => DEFAULT_DIGITS,
         proto::DIGITS_EIGHT => 8,
-        _ => return Err("it uses a number of digits this version of Tessera does not know"),
+        other => return Err(Unusable::UnknownDigits(other)),
     };
     let kind = match entry.r#type {
         0 | proto::TYPE_TOTP => Kind::Totp {
             period: DEFAULT_PERIOD,
         },
         proto::TYPE_HOTP => Kind::Hotp {
-            counter: u64::try_from(entry.counter).map_err(|_| "its counter is negative")?,
+            counter: u64::try_from(entry.counter)
+                .map_err(|_| Unusable::NegativeCounter(entry.counter))?,
         },
-        _ => return Err("it is a kind of code this version of Tessera does not know"),
+        other => return Err(Unusable::UnknownKind(other)),
     };
     let secret =
-        Secret::from_bytes(std::mem::take(&mut entry.secret)).map_err(|_| "it has no secret")?;
+        Secret::from_bytes(std::mem::take(&mut entry.secret)).map_err(|_| Unusable::NoSecret)?;
     let (label_issuer, name) = split_label(&entry.name);
     let issuer = Some(entry.issuer.trim())
         .filter(|issuer| !issuer.is_empty())
@@ -321,7 +358,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![(0, "Legacy (old)"), (2, "Odd (neg)")]
         );
-        assert!(part.unusable[0].reason.contains("MD5"));
+        assert_eq!(part.unusable[0].reason, Unusable::Md5);
     }
 
     #[test]

@@ -69,6 +69,14 @@ impl Kind for BiometricKind {
             let _ = keys.delete(entry);
         }
     }
+
+    // A re-key asks for one biometric check to have the slot key released, and wraps the new
+    // vault key under it; where there are no biometric keys (a desktop) the slot cannot stay.
+    fn offered_by<'a>(&self, platform: &Platform<'a>) -> Option<Box<dyn Credential + 'a>> {
+        platform
+            .biometric
+            .map(|keys| Box::new(Biometric(keys)) as Box<dyn Credential + 'a>)
+    }
 }
 
 /// The stored form: the entry's name, a zero byte, what the platform keeps.

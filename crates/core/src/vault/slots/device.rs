@@ -29,6 +29,14 @@ impl Kind for DeviceKind {
             let _ = store.delete(entry);
         }
     }
+
+    // A re-key keeps the slot's key where it is and wraps the new vault key under it: the key
+    // was never in the file, so an old copy of the file gives nothing that opens it.
+    fn offered_by<'a>(&self, platform: &Platform<'a>) -> Option<Box<dyn Credential + 'a>> {
+        platform
+            .key_store
+            .map(|store| Box::new(Device(store)) as Box<dyn Credential + 'a>)
+    }
 }
 
 /// Unlocking with the key this device's key store keeps.

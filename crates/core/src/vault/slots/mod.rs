@@ -4,8 +4,9 @@
 //! A slot holds the vault key sealed (AES-256-GCM) under a key of its own: one kept by the
 //! platform's key store (`device`), one derived from a password with Argon2id (`password`), one
 //! derived from a recovery code shown once (`recovery`), or one that the platform releases only
-//! after a biometric check (`biometric`). Slots can be added and removed without touching the
-//! accounts, which stay sealed under the vault key.
+//! after a biometric check (`biometric`). Adding a slot wraps the vault key once more; removing
+//! one re-keys the vault (`../rekey.rs`), which wraps the new vault key again for every slot that
+//! stays: through the key store, a biometric check, or the password or recovery code given again.
 //!
 //! Each kind is one file with three parts: a [`Credential`] (what the user offers to unlock, as
 //! age's `Identity`), a [`NewSlot`] (a way of unlocking to add, as age's `Recipient`) and its
@@ -51,6 +52,13 @@ pub(crate) trait Kind: Sync {
     /// Lets go of what the slot kept outside the vault file (a key-store entry) once the slot is
     /// gone. Failing to is not an error: the entry stays, unused.
     fn forget(&self, _params: &[u8], _platform: &Platform<'_>) {}
+    /// What this device offers to open a slot of this kind again without the user typing
+    /// anything: the key store for `device`, a biometric check for `biometric`. A re-key uses it
+    /// to wrap the new vault key for a slot that stays. Passwords and recovery codes are not kept
+    /// anywhere, so for them it is `None` and the user gives them again.
+    fn offered_by<'a>(&self, _platform: &Platform<'a>) -> Option<Box<dyn Credential + 'a>> {
+        None
+    }
 }
 
 impl SlotKind {

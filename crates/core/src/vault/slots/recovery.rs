@@ -20,7 +20,8 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_BYTES: usize = 15;
 const CODE_CHARS: usize = 24;
 const GROUP: usize = 4;
-const SALT_LEN: usize = 16;
+/// The length of the salt of a recovery key.
+pub const SALT_LEN: usize = 16;
 
 /// A recovery code. Shown once, never stored; wiped when dropped and hidden from `Debug`.
 #[derive(Clone, PartialEq, Eq)]
