@@ -26,6 +26,8 @@ pub enum Table {
     Accounts = 1,
     /// `approval_servers`.
     ApprovalServers = 2,
+    /// `automatic_backups` (since version 4).
+    AutomaticBackups = 3,
 }
 
 impl Table {
@@ -33,6 +35,7 @@ impl Table {
         match byte {
             1 => Some(Table::Accounts),
             2 => Some(Table::ApprovalServers),
+            3 => Some(Table::AutomaticBackups),
             _ => None,
         }
     }
@@ -41,6 +44,7 @@ impl Table {
         match self {
             Table::Accounts => "accounts",
             Table::ApprovalServers => "approval_servers",
+            Table::AutomaticBackups => "automatic_backups",
         }
     }
 }
@@ -133,7 +137,11 @@ impl Manifest {
         }
         let storage = database::failed(path);
         let mut manifest = Manifest::default();
-        for table in [Table::Accounts, Table::ApprovalServers] {
+        for table in [
+            Table::Accounts,
+            Table::ApprovalServers,
+            Table::AutomaticBackups,
+        ] {
             let has_removal = table == Table::Accounts;
             let rows: Vec<(i64, Vec<u8>, i64, Option<i64>)> = {
                 let removed = if has_removal { "removed_at" } else { "NULL" };

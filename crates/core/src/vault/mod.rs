@@ -7,12 +7,17 @@
 //! removed, so an older value copied back, or an edited removal time, is refused as damage. The
 //! format is written down in `docs/vault-format.md`.
 //!
+//! After every change to the accounts, a backup is written into the folder the user chose, if
+//! automatic backups are on (`automatic_backups.rs`): after the change has committed, so that a
+//! backup that cannot be written never loses the change.
+//!
 //! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
 //! or a killed process leaves either the whole change or none of it, and the command line and the
 //! app can use the same file at once.
 
 mod accounts;
 mod approval_servers;
+mod automatic_backups;
 mod database;
 mod entry;
 pub mod key_store;
@@ -49,6 +54,9 @@ pub struct Vault {
     path: PathBuf,
     vault_id: String,
     key: Key,
+    /// How the automatic backup after the last change went (see `automatic_backups.rs`).
+    backup_outcome:
+        Option<Result<crate::backup::WrittenBackup, crate::backup::AutomaticBackupError>>,
 }
 
 impl std::fmt::Debug for Vault {

@@ -109,6 +109,7 @@ impl LockedVault {
                     path: self.path,
                     vault_id: self.vault_id,
                     key,
+                    backup_outcome: None,
                 };
                 vault.purge_expired_trash()?;
                 return Ok(vault);
@@ -212,6 +213,7 @@ impl Vault {
                 path: path.to_path_buf(),
                 vault_id,
                 key: Key::random()?,
+                backup_outcome: None,
             };
             let added = vault.add_slot(first)?;
             Ok((vault, added))
