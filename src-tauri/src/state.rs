@@ -38,6 +38,9 @@ pub struct AppState {
     /// A picture that stands in for the file dialog (`TESSERA_PICK_FILE`, for the end-to-end
     /// tests: WebDriver cannot drive the system's file dialog).
     pub pick_file: Mutex<Option<PathBuf>>,
+    /// A folder that stands in for the folder dialog (`TESSERA_PICK_FOLDER`, for the end-to-end
+    /// tests, as `pick_file`).
+    pub pick_folder: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
     /// dialog, and one left open on another thread crashes the test process as it exits).
@@ -113,6 +116,7 @@ impl AppState {
             picked_file: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
+            pick_folder: Mutex::default(),
             show_recovery_code: Mutex::default(),
             presence: Mutex::new(Presence {
                 hidden_since: None,
@@ -150,6 +154,9 @@ impl AppState {
         if let Some(picture) = std::env::var_os("TESSERA_PICK_FILE") {
             self.set_pick_file(PathBuf::from(picture));
         }
+        if let Some(folder) = std::env::var_os("TESSERA_PICK_FOLDER") {
+            self.set_pick_folder(PathBuf::from(folder));
+        }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
         let opening = std::thread::Builder::new()
@@ -186,6 +193,13 @@ impl AppState {
     /// Makes "from a picture" read this file instead of asking with the file dialog.
     pub fn set_pick_file(&self, path: PathBuf) {
         if let Ok(mut slot) = self.pick_file.lock() {
+            *slot = Some(path);
+        }
+    }
+
+    /// Makes choosing the backups' folder take this one instead of asking with the folder dialog.
+    pub fn set_pick_folder(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.pick_folder.lock() {
             *slot = Some(path);
         }
     }
