@@ -41,6 +41,9 @@ pub struct AppState {
     /// A path that stands in for the save dialog (`TESSERA_SAVE_FILE` in builds for the
     /// end-to-end tests).
     pub save_file: Mutex<Option<PathBuf>>,
+    /// A folder that stands in for the folder dialog (`TESSERA_PICK_FOLDER` in builds for the
+    /// end-to-end tests, as `pick_file`).
+    pub pick_folder: Mutex<Option<PathBuf>>,
     /// What stands in for the system's dialog that shows a new recovery code, given the UI's
     /// language and the code (for the command tests: Tauri's mock runtime runs no main loop for a
     /// dialog, and one left open on another thread crashes the test process as it exits).
@@ -117,6 +120,7 @@ impl AppState {
             save_file: Mutex::default(),
             settings_path: Mutex::default(),
             pick_file: Mutex::default(),
+            pick_folder: Mutex::default(),
             show_recovery_code: Mutex::default(),
             presence: Mutex::new(Presence {
                 hidden_since: None,
@@ -156,6 +160,10 @@ impl AppState {
         }
         if let Some(path) = dialog_stand_in("TESSERA_SAVE_FILE", |name| std::env::var_os(name)) {
             self.set_save_file(path);
+        }
+        if let Some(folder) = dialog_stand_in("TESSERA_PICK_FOLDER", |name| std::env::var_os(name))
+        {
+            self.set_pick_folder(folder);
         }
         self.put_vault(VaultSlot::Opening);
         let app = app.clone();
@@ -203,6 +211,13 @@ impl AppState {
     /// Makes picking a picture or a file read this one instead of asking with the dialog.
     pub fn set_pick_file(&self, path: PathBuf) {
         if let Ok(mut slot) = self.pick_file.lock() {
+            *slot = Some(path);
+        }
+    }
+
+    /// Makes choosing the backups' folder take this one instead of asking with the folder dialog.
+    pub fn set_pick_folder(&self, path: PathBuf) {
+        if let Ok(mut slot) = self.pick_folder.lock() {
             *slot = Some(path);
         }
     }
@@ -419,7 +434,7 @@ fn open_or_create<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &Path) -> 
 }
 
 /// The file named by `name` (`TESSERA_PICK_FILE`: what picking a picture or a file reads;
-/// `TESSERA_SAVE_FILE`: where saving writes) instead of asking with the file dialog: only in
+/// `TESSERA_SAVE_FILE`: where saving writes; `TESSERA_PICK_FOLDER`: the backups' folder) instead of asking with the file dialog: only in
 /// builds for the end-to-end tests (the `e2e-stand-ins` feature), so that in the app people run,
 /// no variable in its environment can choose what is read or where an export goes.
 fn dialog_stand_in(
@@ -451,7 +466,11 @@ mod tests {
 
     #[test]
     fn the_file_dialogs_stand_in_is_read_only_in_builds_for_the_end_to_end_tests() {
-        for name in ["TESSERA_PICK_FILE", "TESSERA_SAVE_FILE"] {
+        for name in [
+            "TESSERA_PICK_FILE",
+            "TESSERA_SAVE_FILE",
+            "TESSERA_PICK_FOLDER",
+        ] {
             let set = |asked: &str| (asked == name).then(|| "/tmp/qr.png".into());
             let expected = cfg!(feature = "e2e-stand-ins").then(|| PathBuf::from("/tmp/qr.png"));
             assert_eq!(dialog_stand_in(name, set), expected);

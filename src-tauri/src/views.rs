@@ -336,6 +336,34 @@ pub struct Licence {
     pub licence: String,
 }
 
+/// Automatic backups as Settings and the accounts screen show them: no key, no password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupsView {
+    /// Whether they are on.
+    pub on: bool,
+    /// The folder they go into.
+    pub folder: Option<String>,
+    /// How many are kept.
+    pub keep: u32,
+    /// When the last one was written (Unix seconds), its file name and its accounts.
+    pub last_written_at: Option<i64>,
+    pub last_written_name: Option<String>,
+    pub last_written_accounts: Option<usize>,
+    /// Why the last try failed, until a later one succeeds.
+    pub failure: Option<BackupFailureView>,
+    /// Whether this platform has a folder picker Tessera can use (not on phones yet).
+    pub folder_picker: bool,
+}
+
+/// A backup that could not be written: when, and why as a catalogue error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupFailureView {
+    pub at: i64,
+    pub error: crate::error::AppError,
+}
+
 /// The kind named in the form.
 pub fn kind_of(form: &ManualAccount) -> Option<Kind> {
     match form.kind.as_str() {

@@ -49,6 +49,10 @@ enum Command {
     /// List or restore the accounts in the trash.
     #[command(subcommand)]
     Trash(commands::manage::TrashCommand),
+    /// Automatic encrypted backups into a folder after every change: turn on or off, back up
+    /// now, list them.
+    #[command(subcommand)]
+    Backups(commands::backups::BackupsCommand),
     /// List, add or remove the ways the vault can be unlocked.
     #[command(subcommand)]
     Slots(commands::slots::SlotsCommand),
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         Command::Rename(args) => commands::manage::rename(args, vault),
         Command::Rm(args) => commands::manage::remove(args, vault),
         Command::Trash(command) => commands::manage::trash(command, vault),
+        Command::Backups(command) => commands::backups::run(command, vault),
         Command::Slots(command) => commands::slots::run(command, vault),
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Qr(command) => commands::qr::run(command),

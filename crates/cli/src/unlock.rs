@@ -128,6 +128,45 @@ impl VaultOptions {
     }
 }
 
+/// A new password for what Tessera writes (an export, automatic backups): from the first line of
+/// standard input when `from_stdin`, else from the environment variable `variable`, else asked
+/// twice on the terminal. `what` names it in messages ("export's password"). An empty one is
+/// refused.
+pub fn new_file_password(
+    options: &VaultOptions,
+    from_stdin: bool,
+    prompt: &str,
+    what: &str,
+    variable: &str,
+) -> Result<Zeroizing<String>, Failure> {
+    let asking = VaultOptions {
+        password_stdin: from_stdin,
+        recovery: false,
+        ..options.clone()
+    };
+    let password = asking.read_secret(prompt, what, Some(variable))?;
+    if password.is_empty() {
+        return Err(Failure::bad_input(format!(
+            "the {what} is empty: choose one, and keep it where you will find it"
+        )));
+    }
+    let typed =
+        !from_stdin && std::env::var_os(variable).is_none() && std::io::stdin().is_terminal();
+    if typed {
+        let again = rpassword::prompt_password("The same password again: ")
+            .map(Zeroizing::new)
+            .map_err(|_| {
+                Failure::bad_input(format!("could not read the {what} from the terminal"))
+            })?;
+        if again != password {
+            return Err(Failure::bad_input(
+                "the two passwords differ: nothing was changed; try again",
+            ));
+        }
+    }
+    Ok(password)
+}
+
 /// A vault error as a failure: the user's input (a wrong password, a missing file) or a file that
 /// cannot be read as it is, is exit status 2; a full disk, a broken key store or a fault is 1.
 pub fn vault_failure(error: VaultError) -> Failure {

@@ -77,8 +77,20 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
     {
-        // The rename is durable only once the folder is synced.
-        File::open(folder)?.sync_all()?;
+        // The rename is durable only once the folder is synced. Some file systems (FUSE mounts of
+        // synced folders among them) cannot sync a folder at all: the file itself is synced and
+        // in place, so that is not a failure to write it.
+        match File::open(folder).and_then(|folder| folder.sync_all()) {
+            Err(error)
+                if !matches!(
+                    error.kind(),
+                    io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+                ) =>
+            {
+                return Err(error);
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod approvals;
+mod backups;
 mod clock;
 mod codes;
 mod diagnostics;
@@ -44,6 +45,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::set_settings,
         settings::screen_protection_works,
         settings::about,
+        backups::backup_status,
+        backups::pick_backup_folder,
+        backups::turn_on_backups,
+        backups::change_backups,
+        backups::back_up_now,
+        backups::turn_off_backups,
         diagnostics::started_at,
         approvals::connect_server,
         approvals::list_servers,

@@ -131,6 +131,26 @@ codes! {
     ExportPasswordNeeded = "export_password_needed";
     /// The export could not be saved where the user chose (detail: why).
     ExportUnwritable = "export_unwritable";
+    /// The disk of the backup folder is full.
+    BackupDiskFull = "backup_disk_full";
+    /// The backup could not be written.
+    BackupFailed = "backup_failed";
+    /// Tessera may not write in the backup folder.
+    BackupFolderDenied = "backup_folder_denied";
+    /// The backup folder is not there.
+    BackupFolderMissing = "backup_folder_missing";
+    /// That folder cannot hold the backups.
+    BackupFolderUnusable = "backup_folder_unusable";
+    /// Keep between 1 and 1000 backups.
+    BackupKeep = "backup_keep";
+    /// The backup folder is not a folder.
+    BackupNotAFolder = "backup_not_a_folder";
+    /// Choose a password for the backups.
+    BackupPasswordNeeded = "backup_password_needed";
+    /// Automatic backups are off.
+    BackupsOff = "backups_off";
+    /// Choosing a folder is not available on this device yet.
+    FolderPickerUnavailable = "folder_picker_unavailable";
     /// The sign-in was answered, expired or withdrawn.
     ApprovalGone = "approval_gone";
     /// Approving needs the user to show it is them.

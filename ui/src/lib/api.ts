@@ -222,6 +222,21 @@ export interface LockStatus {
   waitSeconds: number;
 }
 
+/** Automatic backups as Settings and the accounts screen show them: no key, no password. */
+export interface BackupsView {
+  on: boolean;
+  folder: string | null;
+  keep: number;
+  /** When the last backup was written (Unix seconds), its file name and how many accounts it holds. */
+  lastWrittenAt: number | null;
+  lastWrittenName: string | null;
+  lastWrittenAccounts: number | null;
+  /** Why the last try failed, until a later backup is written. */
+  failure: { at: number; error: AppError } | null;
+  /** Whether this platform lets Tessera pick a folder (not on phones yet). */
+  folderPicker: boolean;
+}
+
 export interface About {
   version: string;
   licences: { name: string; version: string; licence: string }[];
@@ -264,6 +279,16 @@ export const api = {
   settings: () => invoke<Settings>('settings'),
   setSettings: (settings: Settings) => invoke<void>('set_settings', { settings }),
   about: () => invoke<About>('about'),
+  backupStatus: () => invoke<BackupsView>('backup_status'),
+  /** The folder the user picked; null when cancelled. */
+  pickBackupFolder: () => invoke<string | null>('pick_backup_folder'),
+  /** The password goes to Rust once, for the key the vault keeps; it never comes back. */
+  turnOnBackups: (folder: string, password: string, keep: number) =>
+    invoke<BackupsView>('turn_on_backups', { folder, password, keep }),
+  changeBackups: (folder: string | null, keep: number | null) =>
+    invoke<BackupsView>('change_backups', { folder, keep }),
+  backUpNow: () => invoke<BackupsView>('back_up_now'),
+  turnOffBackups: () => invoke<BackupsView>('turn_off_backups'),
   connectServer: (token: string, deviceName: string | null) =>
     invoke<ServerView>('connect_server', { token, deviceName }),
   listServers: () => invoke<ServerView[]>('list_servers'),

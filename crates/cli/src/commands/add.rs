@@ -56,5 +56,6 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
     for (id, label) in ids.iter().zip(&labels) {
         println!("added {id}\t{label}");
     }
+    super::backups::warn_if_not_backed_up(&mut vault);
     Ok(())
 }

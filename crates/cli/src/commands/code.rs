@@ -78,6 +78,7 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
             Kind::Hotp { .. } => {
                 let code = vault.next_hotp_code(entry.id).map_err(vault_failure)?;
                 println!("{}\t-\t{}", code.text, entry.account);
+                super::backups::warn_if_not_backed_up(&mut vault);
             }
             _ => {
                 let code = entry.account.code_at(at);

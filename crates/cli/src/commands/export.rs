@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use tessera_core::export::{ExportFormat, export};
 
 use crate::failure::Failure;
-use crate::unlock::{VaultOptions, vault_failure};
+use crate::unlock::{VaultOptions, new_file_password, vault_failure};
 
 /// Arguments of `tessera export`.
 #[derive(clap::Args)]
@@ -97,32 +97,11 @@ fn export_password(
     args: &Args,
     options: &VaultOptions,
 ) -> Result<zeroize::Zeroizing<String>, Failure> {
-    let asking = VaultOptions {
-        password_stdin: args.export_password_stdin,
-        recovery: false,
-        ..options.clone()
-    };
-    let password = asking.read_secret(
+    new_file_password(
+        options,
+        args.export_password_stdin,
         "Password for the export: ",
         "export's password",
-        Some("TESSERA_EXPORT_PASSWORD"),
-    )?;
-    if password.is_empty() {
-        return Err(Failure::bad_input(
-            "the export's password is empty: choose one, and keep it where you will find it",
-        ));
-    }
-    let typed = !args.export_password_stdin
-        && std::env::var_os("TESSERA_EXPORT_PASSWORD").is_none()
-        && std::io::stdin().is_terminal();
-    if typed {
-        let again = rpassword::prompt_password("The same password again: ")
-            .map_err(|_| Failure::bad_input("could not read the password from the terminal"))?;
-        if again != *password {
-            return Err(Failure::bad_input(
-                "the two passwords differ: nothing was written",
-            ));
-        }
-    }
-    Ok(password)
+        "TESSERA_EXPORT_PASSWORD",
+    )
 }

@@ -84,6 +84,7 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
         .add_to(&mut vault, duplicates)
         .map_err(import_failure)?;
     println!("added {} accounts", ids.len());
+    super::backups::warn_if_not_backed_up(&mut vault);
     Ok(())
 }
 

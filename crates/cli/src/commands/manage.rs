@@ -35,6 +35,7 @@ pub fn rename(args: RenameArgs, options: &VaultOptions) -> Result<(), Failure> {
     };
     let entry = vault.edit(args.id, edit).map_err(vault_failure)?;
     println!("renamed {}\t{}", entry.id, entry.account);
+    super::backups::warn_if_not_backed_up(&mut vault);
     Ok(())
 }
 
@@ -55,6 +56,7 @@ pub fn remove(args: RemoveArgs, options: &VaultOptions) -> Result<(), Failure> {
         "tessera: it stays in the trash for 30 days: 'tessera trash restore {}' brings it back",
         entry.id
     );
+    super::backups::warn_if_not_backed_up(&mut vault);
     Ok(())
 }
 
@@ -93,6 +95,7 @@ pub fn trash(command: TrashCommand, options: &VaultOptions) -> Result<(), Failur
             vault.restore(id).map_err(vault_failure)?;
             let entry = vault.get(id).map_err(vault_failure)?;
             println!("restored {}\t{}", entry.id, entry.account);
+            super::backups::warn_if_not_backed_up(&mut vault);
         }
     }
     Ok(())

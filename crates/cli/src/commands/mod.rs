@@ -2,6 +2,7 @@
 
 pub mod add;
 pub mod approvals;
+pub mod backups;
 pub mod code;
 pub mod export;
 pub mod import;

@@ -15,15 +15,24 @@
 //! [`SealedBackup::unlock`] derives a key from what the user typed and unwraps the data key, and
 //! [`SealedBackup::open`] decrypts and reads the accounts. Restoring is importing a backup
 //! (`import::formats::tessera`), with the import's preview and its all-or-nothing add.
+//!
+//! Automatic backups ([`automatic`]) write one into a folder the user chose after every change,
+//! named and kept as [`folder`] says, with a protection whose keys the vault keeps.
 
+pub mod automatic;
 pub mod body;
 mod error;
+pub mod folder;
 mod header;
 mod protection;
 mod read;
 mod write;
 
+pub use automatic::{
+    AutomaticBackupError, AutomaticBackups, BackupFailure, ListedBackup, WrittenBackup,
+};
 pub use error::BackupError;
+pub use folder::{BackupFile, FolderError};
 pub use protection::Protection;
 pub use read::{DataKey, SealedBackup, read_backup};
 pub use write::write_backup;

@@ -64,6 +64,64 @@ impl Protection {
         }
     }
 
+    /// Whether a password opens what this protects.
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+
+    /// The password's parameters (salt included) and the key derived with them, as automatic
+    /// backups keep them sealed in the vault.
+    pub(crate) fn password_key(&self) -> Option<(&PasswordParams, &Key)> {
+        self.password.as_ref().map(|(params, key)| (params, key))
+    }
+
+    /// The recovery code's salt and key, as automatic backups keep them sealed in the vault.
+    pub(crate) fn recovery_key(&self) -> Option<(&[u8; SALT_LEN], &Key)> {
+        self.recovery.as_ref().map(|(salt, key)| (salt, key))
+    }
+
+    /// A protection from keys derived before (see [`Protection::password_key`]): nothing is derived.
+    pub(crate) fn from_keys(
+        password: Option<(PasswordParams, Key)>,
+        recovery: Option<([u8; SALT_LEN], Key)>,
+    ) -> Protection {
+        Protection { password, recovery }
+    }
+
+    /// Whether a header's key was wrapped by this protection: the same parameters and salt.
+    pub(super) fn made(&self, keys: &[WrappedKey]) -> bool {
+        keys.iter().any(|key| self.key_for(key).is_some())
+    }
+
+    fn key_for(&self, wrapped: &WrappedKey) -> Option<&Key> {
+        match (wrapped, &self.password, &self.recovery) {
+            (WrappedKey::Password { params, .. }, Some((mine, key)), _) if mine == params => {
+                Some(key)
+            }
+            (WrappedKey::Recovery { salt, .. }, _, Some((mine, key))) if mine == salt => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The data key of a backup this protection wrote, with the keys it holds: no derivation.
+    pub(super) fn unwrap_own(&self, keys: &[WrappedKey]) -> Result<Key, BackupError> {
+        for wrapped in keys {
+            let Some(key) = self.key_for(wrapped) else {
+                continue;
+            };
+            let bytes = match wrapped {
+                WrappedKey::Password { wrapped, .. } | WrappedKey::Recovery { wrapped, .. } => {
+                    wrapped
+                }
+            };
+            if let Ok(opened) = key.open(bytes, wrapped.context()) {
+                return Key::from_slice(&opened)
+                    .ok_or(BackupError::Damaged("its data key is not 32 bytes"));
+            }
+        }
+        Err(BackupError::WrongPassword)
+    }
+
     /// The data key wrapped for each way of opening: the password's first.
     pub(super) fn wrap(&self, data_key: &Key) -> Result<Vec<WrappedKey>, BackupError> {
         let wrap = |key: &Key, context: &[u8]| -> Result<[u8; WRAPPED_LEN], BackupError> {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::error::BackupError;
 use super::header::{self, Header};
-use super::{body, protection};
+use super::{Protection, body, protection};
 use crate::import::Found;
 use crate::vault::seal::Key;
 
@@ -49,6 +49,19 @@ impl<'a> SealedBackup<'a> {
     /// password (one Argon2id derivation). Neither opening is [`BackupError::WrongPassword`].
     pub fn unlock(&self, password_or_code: &str) -> Result<DataKey, BackupError> {
         protection::unwrap(&self.header.keys, password_or_code).map(DataKey)
+    }
+
+    /// The data key, with the keys a [`Protection`] already holds (automatic backups keep theirs
+    /// in the vault): nothing is derived. A backup that protection did not write is
+    /// [`BackupError::WrongPassword`].
+    pub fn unlock_with(&self, protection: &Protection) -> Result<DataKey, BackupError> {
+        protection.unwrap_own(&self.header.keys).map(DataKey)
+    }
+
+    /// Whether this backup was written with `protection` (its password's parameters and salt, or
+    /// its recovery key's salt, are in the header). Only the header is looked at.
+    pub fn written_with(&self, protection: &Protection) -> bool {
+        protection.made(&self.header.keys)
     }
 
     /// Decrypts and reads the accounts. A body that does not open under the right key was changed,

@@ -1,10 +1,13 @@
 //! What the user does with accounts in an unlocked vault: add, list, edit, reorder, remove to
 //! the trash and restore, advance a counter, and read the codes.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::entry::{AccountId, Details, Edit, Entry, TrashedEntry};
 use super::manifest::{Manifest, Table, row_context};
+use super::seal::Key;
 use super::{TRASH_DAYS, Vault, VaultError, now, record};
 use crate::account::{Account, Kind};
 use crate::otp::Code;
@@ -143,6 +146,9 @@ impl Vault {
         }
         manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
+        if !ids.is_empty() {
+            self.back_up_after_change();
+        }
         Ok(ids)
     }
 
@@ -177,27 +183,12 @@ impl Vault {
 
     /// The accounts in the user's order (not those in the trash).
     pub fn list(&self) -> Result<Listing, VaultError> {
-        let mut listing = Listing::default();
-        let (rows, manifest) = self.read_rows("ORDER BY position, id")?;
-        let present: std::collections::HashSet<AccountId> = rows.iter().map(|row| row.id).collect();
-        for row in rows {
-            match (row.removed_at, row.opened) {
-                (Some(_), _) => {}
-                (None, Some((account, details))) => listing.entries.push(Entry {
-                    id: row.id,
-                    account,
-                    details,
-                }),
-                (None, None) => listing.unreadable.push(row.id),
-            }
-        }
-        // An account the vault wrote whose row was deleted from the file is named too.
-        listing.unreadable.extend(
-            manifest
-                .listed(Table::Accounts)
-                .filter(|id| !present.contains(id)),
-        );
-        Ok(listing)
+        let snapshot = self
+            .connection
+            .unchecked_transaction()
+            .map_err(self.storage())?;
+        list_in(&snapshot, &self.vault_id, &self.key, &self.path)
+            .map_err(|error| self.explain(&snapshot, error))
     }
 
     /// One account.
@@ -273,7 +264,9 @@ impl Vault {
                 )
                 .map_err(storage)?;
         }
-        transaction.commit().map_err(storage)
+        transaction.commit().map_err(storage)?;
+        self.back_up_after_change();
+        Ok(())
     }
 
     /// Moves an account to a place in the list (0 is the top).
@@ -342,7 +335,9 @@ impl Vault {
             if removed_at.is_some() && manifest.listed(Table::Accounts).any(|listed| listed == id) {
                 manifest.forget(Table::Accounts, id);
                 manifest.save(&transaction, &vault_id, &key, &path)?;
-                return transaction.commit().map_err(storage);
+                transaction.commit().map_err(storage)?;
+                self.back_up_after_change();
+                return Ok(());
             }
             return Err(VaultError::AccountNotFound(id));
         };
@@ -362,7 +357,9 @@ impl Vault {
             .map_err(storage)?;
         manifest.set_removed_at(Table::Accounts, id, removed_at);
         manifest.save(&transaction, &vault_id, &key, &path)?;
-        transaction.commit().map_err(storage)
+        transaction.commit().map_err(storage)?;
+        self.back_up_after_change();
+        Ok(())
     }
 
     /// Deletes for good what has been in the trash for more than 30 days. Unlocking does this
@@ -453,6 +450,9 @@ impl Vault {
         manifest.record(Table::Accounts, id, &sealed, None);
         manifest.save(&transaction, &vault_id, &key, &path)?;
         transaction.commit().map_err(storage)?;
+        // A counter advanced is a change worth keeping too: a backup restored with an older
+        // counter would show codes the site has already taken.
+        self.back_up_after_change();
         Ok((
             Entry {
                 id,
@@ -463,49 +463,94 @@ impl Vault {
         ))
     }
 
-    /// Reads and opens the rows `clause` picks (`WHERE …`, `ORDER BY …`), in one snapshot with
-    /// the vault's list of sealed records (returned too); a row that does not open, or is not
-    /// the one last written, is returned unopened.
+    /// Reads and opens the rows `clause` picks, in one snapshot (see [`read_rows_in`]).
     fn read_rows(&self, clause: &str) -> Result<(Vec<ReadRow>, Manifest), VaultError> {
-        let storage = self.storage();
-        let snapshot = self.connection.unchecked_transaction().map_err(storage)?;
-        let manifest = self.sealed_list(&snapshot)?;
-        let mut statement = snapshot
-            .prepare(&format!(
-                "SELECT id, sealed, sealed_version, removed_at FROM accounts {clause}"
-            ))
-            .map_err(storage)?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, AccountId>(0)?,
-                    row.get::<_, Vec<u8>>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, Option<i64>>(3)?,
-                ))
-            })
-            .map_err(storage)?;
-        let mut read = Vec::new();
-        for row in rows {
-            let (id, sealed, version, stored_removed_at) = row.map_err(storage)?;
-            let opened = manifest
-                .vouches_for(Table::Accounts, id, &sealed, stored_removed_at)
-                .then(|| {
-                    self.key
-                        .open(&sealed, &account_context(&self.vault_id, id, version))
-                        .ok()
-                })
-                .flatten()
-                .and_then(|bytes| record::decode(&bytes).ok());
-            read.push(ReadRow {
-                id,
-                removed_at: manifest.removed_at(Table::Accounts, id, stored_removed_at),
-                opened,
-            });
-        }
-        drop(statement);
-        Ok((read, manifest))
+        let snapshot = self
+            .connection
+            .unchecked_transaction()
+            .map_err(self.storage())?;
+        read_rows_in(&snapshot, &self.vault_id, &self.key, &self.path, clause)
+            .map_err(|error| self.explain(&snapshot, error))
     }
+}
+
+/// The accounts in the user's order, read in a transaction already open (a snapshot, or the
+/// write lock an automatic backup holds).
+pub(super) fn list_in(
+    connection: &Connection,
+    vault_id: &str,
+    key: &Key,
+    path: &Path,
+) -> Result<Listing, VaultError> {
+    let mut listing = Listing::default();
+    let (rows, manifest) = read_rows_in(connection, vault_id, key, path, "ORDER BY position, id")?;
+    let present: std::collections::HashSet<AccountId> = rows.iter().map(|row| row.id).collect();
+    for row in rows {
+        match (row.removed_at, row.opened) {
+            (Some(_), _) => {}
+            (None, Some((account, details))) => listing.entries.push(Entry {
+                id: row.id,
+                account,
+                details,
+            }),
+            (None, None) => listing.unreadable.push(row.id),
+        }
+    }
+    // An account the vault wrote whose row was deleted from the file is named too.
+    listing.unreadable.extend(
+        manifest
+            .listed(Table::Accounts)
+            .filter(|id| !present.contains(id)),
+    );
+    Ok(listing)
+}
+
+/// Reads and opens the rows `clause` picks (`WHERE …`, `ORDER BY …`) with the vault's list of
+/// sealed records (returned too), in the transaction `connection` is in; a row that does not
+/// open, or is not the one last written, is returned unopened.
+fn read_rows_in(
+    connection: &Connection,
+    vault_id: &str,
+    key: &Key,
+    path: &Path,
+    clause: &str,
+) -> Result<(Vec<ReadRow>, Manifest), VaultError> {
+    let storage = super::database::failed(path);
+    let manifest = Manifest::for_reading(connection, vault_id, key, path)?;
+    let mut statement = connection
+        .prepare(&format!(
+            "SELECT id, sealed, sealed_version, removed_at FROM accounts {clause}"
+        ))
+        .map_err(storage)?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, AccountId>(0)?,
+                row.get::<_, Vec<u8>>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .map_err(storage)?;
+    let mut read = Vec::new();
+    for row in rows {
+        let (id, sealed, version, stored_removed_at) = row.map_err(storage)?;
+        let opened = manifest
+            .vouches_for(Table::Accounts, id, &sealed, stored_removed_at)
+            .then(|| {
+                key.open(&sealed, &account_context(vault_id, id, version))
+                    .ok()
+            })
+            .flatten()
+            .and_then(|bytes| record::decode(&bytes).ok());
+        read.push(ReadRow {
+            id,
+            removed_at: manifest.removed_at(Table::Accounts, id, stored_removed_at),
+            opened,
+        });
+    }
+    drop(statement);
+    Ok((read, manifest))
 }
 
 enum RowError {
@@ -519,7 +564,7 @@ fn open_row(
     transaction: &Transaction<'_>,
     manifest: &Manifest,
     vault_id: &str,
-    key: &super::seal::Key,
+    key: &Key,
     id: AccountId,
 ) -> Result<(Account, Details), RowError> {
     let row: Option<(Vec<u8>, i64, Option<i64>)> = transaction

@@ -13,14 +13,14 @@ use super::VaultError;
 use crate::owner_only;
 
 /// The schema this version of Tessera writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// `PRAGMA application_id` of a Tessera vault: "TSRA".
 pub const APPLICATION_ID: i64 = 0x5453_5241;
 /// How long to wait for another program (the app, or the CLI) that is writing the vault.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each migration takes the schema from the version before it to its own number.
-const MIGRATIONS: [(i64, &str); 3] = [
+const MIGRATIONS: [(i64, &str); 4] = [
     (
         1,
         "CREATE TABLE vault (
@@ -59,6 +59,16 @@ const MIGRATIONS: [(i64, &str); 3] = [
     // The sealed list of sealed records (`manifest.rs`). It needs the vault key, so it is made
     // at the first unlock, not here.
     (3, "ALTER TABLE vault ADD COLUMN manifest BLOB;"),
+    // Automatic backups' settings and the key they are written with, sealed: one row at most.
+    (
+        4,
+        "CREATE TABLE automatic_backups (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             sealed BLOB NOT NULL,
+             sealed_version INTEGER NOT NULL,
+             updated_at INTEGER NOT NULL
+         );",
+    ),
 ];
 
 /// Opens an existing vault file, refusing files that are not vaults or are too new.

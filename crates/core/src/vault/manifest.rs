@@ -26,6 +26,8 @@ pub enum Table {
     Accounts = 1,
     /// `approval_servers`.
     ApprovalServers = 2,
+    /// `automatic_backups` (since version 4).
+    AutomaticBackups = 3,
 }
 
 impl Table {
@@ -33,6 +35,7 @@ impl Table {
         match byte {
             1 => Some(Table::Accounts),
             2 => Some(Table::ApprovalServers),
+            3 => Some(Table::AutomaticBackups),
             _ => None,
         }
     }
@@ -41,6 +44,7 @@ impl Table {
         match self {
             Table::Accounts => "accounts",
             Table::ApprovalServers => "approval_servers",
+            Table::AutomaticBackups => "automatic_backups",
         }
     }
 }
@@ -303,7 +307,7 @@ impl Manifest {
 }
 
 /// Every table of sealed rows.
-const TABLES: [Table; 2] = [Table::Accounts, Table::ApprovalServers];
+const TABLES: [Table; 3] = [Table::Accounts, Table::ApprovalServers, Table::AutomaticBackups];
 
 /// A sealed row as stored.
 struct SealedRow {
@@ -323,7 +327,7 @@ fn sealed_rows(
     let storage = database::failed(path);
     let removed = match table {
         Table::Accounts => "removed_at",
-        Table::ApprovalServers => "NULL",
+        Table::ApprovalServers | Table::AutomaticBackups => "NULL",
     };
     let mut statement = connection
         .prepare(&format!(

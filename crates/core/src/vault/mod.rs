@@ -10,6 +10,9 @@
 //! Removing a slot, changing a password, or asking for it re-keys the vault (`rekey.rs`): a new
 //! vault key, every sealed row sealed again and the slots that stay wrapped again, so that an old
 //! copy of the file and a credential that was given up open nothing written since.
+//! After every change to the accounts, a backup is written into the folder the user chose, if
+//! automatic backups are on (`automatic_backups.rs`): after the change has committed, so that a
+//! backup that cannot be written never loses the change.
 //!
 //! Every change is one SQLite transaction (`BEGIN IMMEDIATE`, WAL, `synchronous=FULL`), so a crash
 //! or a killed process leaves either the whole change or none of it, and the command line and the
@@ -17,6 +20,7 @@
 
 mod accounts;
 mod approval_servers;
+mod automatic_backups;
 mod database;
 mod entry;
 pub mod key_store;
@@ -60,6 +64,9 @@ pub struct Vault {
     /// A slot row (its number and wrapped key) known to wrap the key in memory: if another
     /// program re-keys the vault, it changes or goes (`rekey.rs`).
     witness: Option<(SlotId, Vec<u8>)>,
+    /// How the automatic backup after the last change went (see `automatic_backups.rs`).
+    backup_outcome:
+        Option<Result<crate::backup::WrittenBackup, crate::backup::AutomaticBackupError>>,
 }
 
 impl std::fmt::Debug for Vault {

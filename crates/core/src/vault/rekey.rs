@@ -100,7 +100,13 @@ impl Vault {
     /// [`Vault::begin_sealed_write`] does for a write.
     pub(super) fn sealed_list(&self, snapshot: &Connection) -> Result<Manifest, VaultError> {
         Manifest::for_reading(snapshot, &self.vault_id, &self.key, &self.path)
-            .map_err(|error| explained(snapshot, self.witness.as_ref(), error))
+            .map_err(|error| self.explain(snapshot, error))
+    }
+
+    /// `error` as this program should see it: a vault that looks damaged only because another
+    /// program re-keyed it is [`VaultError::ChangedElsewhere`].
+    pub(super) fn explain(&self, snapshot: &Connection, error: VaultError) -> VaultError {
+        explained(snapshot, self.witness.as_ref(), error)
     }
 
     /// The keys of the slots in `stored` that `stays` keeps, each checked against the slot's

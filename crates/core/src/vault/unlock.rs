@@ -111,6 +111,7 @@ impl LockedVault {
                     key,
                     unlocked_with: Some((slot.id, slot_key)),
                     witness: Some((slot.id, slot.wrapped.clone())),
+                    backup_outcome: None,
                 };
                 vault.purge_expired_trash()?;
                 return Ok(vault);
@@ -217,6 +218,7 @@ impl Vault {
                 key: Key::random()?,
                 unlocked_with: None,
                 witness: None,
+                backup_outcome: None,
             };
             let (added, key) = vault.add_first_slot(first)?;
             vault.unlocked_with = Some((added.id, key));
