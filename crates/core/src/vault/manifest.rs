@@ -307,7 +307,11 @@ impl Manifest {
 }
 
 /// Every table of sealed rows.
-const TABLES: [Table; 3] = [Table::Accounts, Table::ApprovalServers, Table::AutomaticBackups];
+const TABLES: [Table; 3] = [
+    Table::Accounts,
+    Table::ApprovalServers,
+    Table::AutomaticBackups,
+];
 
 /// A sealed row as stored.
 struct SealedRow {
