@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tessera_core::link::ExportError;
 use tessera_core::qr::QrError;
+use tessera_core::transfer::TransferError;
 use tessera_core::vault::BiometricError;
 use tessera_core::{LinkError, SecretError, VaultError};
 
@@ -73,6 +74,7 @@ impl From<LinkError> for AppError {
             LinkError::Algorithm(_) => AppError::with("unknown_algorithm", error),
             LinkError::UnknownType(_) => AppError::with("unknown_type", error),
             LinkError::Export(_) => AppError::with("export_damaged", error),
+            LinkError::Transfer(error) => error.clone().into(),
             LinkError::Empty | LinkError::NotText(_) => AppError::with("invalid_link", error),
         }
     }
@@ -90,7 +92,33 @@ impl From<tessera_core::import::ImportError> for AppError {
             Import::UnsupportedVersion { .. } => AppError::with("file_version", error),
             Import::Unsupported { .. } => AppError::with("file_unsupported", error),
             Import::ExportIncomplete => AppError::new("export_incomplete"),
+            Import::Transfer(error) => error.into(),
             Import::Vault(error) => error.into(),
+        }
+    }
+}
+
+impl From<TransferError> for AppError {
+    fn from(error: TransferError) -> AppError {
+        use tessera_core::backup::BackupError;
+        match error {
+            TransferError::Damaged(_) => AppError::with("move_code_damaged", error),
+            TransferError::NewerVersion(version) => AppError::with("move_newer", version),
+            TransferError::CountMismatch | TransferError::Conflict(_) | TransferError::Mismatch => {
+                AppError::new("move_mixed_up")
+            }
+            TransferError::Incomplete(missing) => AppError::with("move_incomplete", missing),
+            TransferError::NeedsCode => AppError::new("move_needs_code"),
+            TransferError::NothingToOpen => AppError::new("move_nothing_to_open"),
+            TransferError::NotACode => AppError::new("move_not_a_code"),
+            TransferError::WrongCode => AppError::new("move_wrong_code"),
+            TransferError::TooLarge => AppError::new("move_too_large"),
+            TransferError::Backup(BackupError::NoRandomness) => AppError::new("unexpected"),
+            TransferError::Backup(BackupError::NewerVersion(version)) => {
+                AppError::with("move_newer", version)
+            }
+            TransferError::Backup(BackupError::TooLarge) => AppError::new("move_too_large"),
+            TransferError::Backup(_) => AppError::with("move_damaged", error),
         }
     }
 }

@@ -16,6 +16,7 @@ mod commands;
 mod error;
 mod inbox;
 mod lock_watch;
+mod moving;
 mod platform;
 mod settings;
 mod sign_in_notice;

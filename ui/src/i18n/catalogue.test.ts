@@ -36,6 +36,8 @@ const DYNAMIC: Record<string, string[]> = {
   'settings.theme.*': ['system', 'light', 'dark'],
   'settings.lock.after.*': ['immediately', '30s', '1m', '5m'],
   'approval.outcome.*': ['approved', 'denied', 'wrongNumber', 'notMe', 'gone', 'expired'],
+  'move.way.*': ['tessera', 'google'],
+  'move.google.reason.*': ['algorithm', 'steam', 'digits', 'period', 'counter'],
 };
 
 function sourceFiles(dir: string): string[] {
