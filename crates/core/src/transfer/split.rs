@@ -8,8 +8,9 @@ use crate::vault::Details;
 use crate::vault::slots::password::{MAX_MEMORY_KIB, PasswordParams};
 
 /// Argon2id passes over [`MAX_MEMORY_KIB`] for a move's backup: fixed rather than calibrated on
-/// the sending device, because the receiving one (perhaps a slower phone) pays for them. About a
-/// third of a second on a mid-range phone; the code's 50 random bits make up the rest.
+/// the sending device, because the receiving one (perhaps a slower phone) pays for them. About
+/// 140 ms on the development machine, where the vault's calibration picks 10 to 12 passes for half
+/// a second (not measured on a phone); the code's 50 random bits make up the rest.
 pub const PASSES: u32 = 3;
 
 /// A move ready to show: its id, its one-time code and one link per QR code, in order.
