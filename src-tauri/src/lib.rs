@@ -17,6 +17,7 @@ mod error;
 mod file_dialogs;
 mod inbox;
 mod lock_watch;
+mod moving;
 mod platform;
 mod settings;
 mod sign_in_notice;

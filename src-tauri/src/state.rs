@@ -1,5 +1,5 @@
-//! What the app holds in Rust: the vault (opening, locked or unlocked), and the imports waiting
-//! for the user's yes.
+//! What the app holds in Rust: the vault (opening, locked or unlocked), the imports waiting
+//! for the user's yes, and the QR codes of a move being shown.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +55,8 @@ pub struct AppState {
     pub approvals: crate::inbox::Approvals,
     /// The app's own log of what it did, for the user to look at or export.
     pub activity: crate::activity::ActivityLog,
+    /// The QR codes "Move to another device" shows, while its screen is open.
+    pub outgoing: Mutex<crate::moving::Outgoing>,
 }
 
 /// Shows a new recovery code to the user, given the UI's language and the code.
@@ -128,6 +130,7 @@ impl AppState {
             }),
             approvals: crate::inbox::Approvals::default(),
             activity: crate::activity::ActivityLog::default(),
+            outgoing: Mutex::default(),
         }
     }
 
@@ -199,6 +202,13 @@ impl AppState {
     pub fn settings(&self) -> crate::settings::Settings {
         let path = self.settings_path.lock().ok().and_then(|path| path.clone());
         crate::settings::Settings::load(path.as_deref().unwrap_or(Path::new("")))
+    }
+
+    /// The PNG that the `qr` scheme serves for this path (`/<account id>`, `/move/<id>/<part>`,
+    /// `/google/<id>/<part>`): what the page's pictures show. Public for the command tests, which
+    /// decode what the user would have scanned.
+    pub fn qr_picture(&self, path: &str) -> Option<Vec<u8>> {
+        crate::account_qr::picture(self, path)
     }
 
     /// Makes saving (exports, the activity log) write here instead of asking with the dialog.
@@ -335,6 +345,9 @@ impl AppState {
         }
         if let Ok(mut picked) = self.picked_file.lock() {
             *picked = None;
+        }
+        if let Ok(mut outgoing) = self.outgoing.lock() {
+            *outgoing = crate::moving::Outgoing::default();
         }
         Ok(Locking::Locked)
     }

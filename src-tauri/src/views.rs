@@ -78,8 +78,63 @@ pub struct Preview {
     pub unusable: Vec<Unusable>,
     pub missing_parts: Vec<i32>,
     pub parts_total: i32,
+    /// Moves from another device being scanned: once one has every part, the user types its code.
+    pub transfers: Vec<TransferView>,
     /// An approval server's enrollment link was read: connecting to it waits for the user's yes.
     pub connect: Option<ConnectOffer>,
+}
+
+/// How far the scanning of a move from another device has come.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferView {
+    pub id: String,
+    /// How many QR codes the move has.
+    pub count: u32,
+    /// The codes (from 1) still to scan; none when it waits for its code.
+    pub missing: Vec<u32>,
+}
+
+/// A move to another device on show: where its pictures are and the code to type beside them.
+/// The parts' links stay in Rust (the pictures are `qr://localhost/move/<id>/<part>`). The code
+/// alone opens nothing without them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveView {
+    pub id: String,
+    /// How many QR codes, numbered from 1.
+    pub parts: usize,
+    /// The one-time code, as shown (`K7QM2-X9TRA`).
+    pub code: String,
+    /// How many accounts the codes carry.
+    pub accounts: usize,
+    /// Accounts left out because their records in the vault are damaged.
+    pub unreadable: usize,
+}
+
+/// Google Authenticator export codes on show (`qr://localhost/google/<id>/<part>`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleCodesView {
+    pub id: String,
+    /// How many QR codes, numbered from 1 (none when no account can go).
+    pub parts: usize,
+    /// How many accounts the codes carry.
+    pub accounts: usize,
+    /// The accounts Google Authenticator cannot take, and why.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// An account left out of an export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftOut {
+    /// The issuer and name.
+    pub label: String,
+    /// Why, in English.
+    pub reason: &'static str,
+    /// The reason's name in the catalogues (`move.google.reason.<code>`).
+    pub code: &'static str,
 }
 
 /// An approval server the user may connect to, from its enrollment link (the link's one-time

@@ -227,6 +227,15 @@ fn payloads_that_are_not_accounts_are_explained() {
     }
 }
 
+/// One QR code of a move from another device (part 2 of 3, its check sum right).
+const MOVE_PART: &str = "tessera://move?v=1&id=K7QM2X9T&part=2&of=3&data=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJw&sum=yThbCPzM";
+
+#[test]
+fn a_code_of_a_move_from_another_device_points_to_the_app() {
+    Run::plain().refused(&["inspect", MOVE_PART], "app's Add screen");
+    Run::plain().refused(&["add", MOVE_PART], "app's Add screen");
+}
+
 #[test]
 fn bad_links_exit_2_with_one_line_that_says_what_to_do() {
     let cases = [

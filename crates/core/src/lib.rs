@@ -32,6 +32,7 @@ pub mod lock;
 pub mod otp;
 pub mod owner_only;
 pub mod qr;
+pub mod transfer;
 pub mod vault;
 
 pub use account::{Account, AccountError, Kind};

@@ -7,6 +7,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tessera_core::import::{ImportError, ImportSession, MAX_FILE_BYTES};
 use tessera_core::link::migration::is_export_link;
+use tessera_core::transfer::is_transfer_link;
 use tessera_core::vault::Duplicates;
 use tessera_push::SourceKind;
 use tessera_push::privacyidea::PushLink;
@@ -15,7 +16,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::file_dialogs;
 use crate::inbox::Offer;
 use crate::state::{AppState, PickedFile};
-use crate::views::{ConnectOffer, LinkWarning, Preview, PreviewAccount, Unusable};
+use crate::views::{ConnectOffer, LinkWarning, Preview, PreviewAccount, TransferView, Unusable};
 
 /// Reads a pasted or typed link.
 #[tauri::command]
@@ -33,12 +34,17 @@ pub fn preview_clipboard<R: Runtime>(
         return Ok(None);
     };
     let text = text.trim();
-    let is_link = ["otpauth://", "otpauth-migration://", ENROLL_SCHEME]
-        .iter()
-        .any(|scheme| {
-            text.get(..scheme.len())
-                .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-        });
+    let is_link = [
+        "otpauth://",
+        "otpauth-migration://",
+        ENROLL_SCHEME,
+        tessera_core::transfer::PREFIX,
+    ]
+    .iter()
+    .any(|scheme| {
+        text.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    });
     if !is_link {
         return Ok(None);
     }
@@ -118,6 +124,27 @@ pub fn preview_file_password(
     pending_preview(&state, session, None)
 }
 
+/// Opens the move from another device whose QR codes are all scanned, with the code shown beside
+/// them on that device (one Argon2id derivation, so run off the main thread). A wrong code keeps
+/// the scanned codes for another try; the right one puts the accounts in the preview.
+#[tauri::command(async)]
+pub fn preview_move_code(state: State<'_, AppState>, code: String) -> Result<Preview, AppError> {
+    let code = zeroize::Zeroizing::new(code);
+    let mut scanning = lock(&state.scanning)?;
+    let mut session = scanning.clone();
+    session.open_transfers(&code)?;
+    *scanning = session.clone();
+    drop(scanning);
+    pending_preview(&state, session, None)
+}
+
+/// Forgets the parts of exports and moves scanned so far, to start again.
+#[tauri::command]
+pub fn forget_scans(state: State<'_, AppState>) -> Result<(), AppError> {
+    *lock(&state.scanning)? = ImportSession::new();
+    Ok(())
+}
+
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, AppError> {
     mutex
         .lock()
@@ -193,7 +220,8 @@ fn offer_view(token: String, offer: &Offer) -> ConnectOffer {
     }
 }
 
-/// Reads payloads into one preview, gathering the parts of an export with those scanned before.
+/// Reads payloads into one preview, gathering the parts of an export or a move with those scanned
+/// before.
 /// An approval server's enrollment link among them becomes an offer to connect, kept in Rust
 /// until the user says yes (the same scan serves both, so the user need not know which is which).
 fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError> {
@@ -206,7 +234,7 @@ fn preview(state: &AppState, payloads: Vec<String>) -> Result<Preview, AppError>
             let shown = offer_view(token.clone(), &offer);
             lock(&state.approvals.offers)?.insert(token, offer);
             connect = Some(shown);
-        } else if is_export_link(&payload) {
+        } else if is_export_link(&payload) || is_transfer_link(&payload) {
             exports.push(payload);
         } else {
             accounts.push(payload);
@@ -263,11 +291,21 @@ fn pending_preview(
             .collect(),
         missing_parts: shown.missing_parts,
         parts_total: shown.parts_total,
+        transfers: shown
+            .transfers
+            .into_iter()
+            .map(|transfer| TransferView {
+                id: transfer.id,
+                count: transfer.count,
+                missing: transfer.missing,
+            })
+            .collect(),
         connect,
     })
 }
 
-fn new_token() -> Result<String, AppError> {
+/// A random token (hex) that names something kept in Rust for the page.
+pub(crate) fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()
         .fill(&mut bytes)

@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod lock;
 mod manual;
+mod moving;
 mod settings;
 
 /// Every command, for the invoke handler.
@@ -31,6 +32,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         import::preview_file_password,
         import::confirm_import,
         export::export_accounts,
+        import::preview_move_code,
+        import::forget_scans,
+        moving::start_move,
+        moving::google_export_codes,
+        moving::stop_move,
         manual::check_manual,
         manual::add_manual,
         lock::lock_status,

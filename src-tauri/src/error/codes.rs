@@ -131,6 +131,28 @@ codes! {
     ExportPasswordNeeded = "export_password_needed";
     /// The export could not be saved where the user chose (detail: why).
     ExportUnwritable = "export_unwritable";
+    /// This QR code was not read whole.
+    MoveCodeDamaged = "move_code_damaged";
+    /// These QR codes were made by a newer version of Tessera.
+    MoveNewer = "move_newer";
+    /// These QR codes do not fit together.
+    MoveMixedUp = "move_mixed_up";
+    /// Some QR codes from the other device are not scanned yet.
+    MoveIncomplete = "move_incomplete";
+    /// Type the code shown beside the QR codes on the other device first.
+    MoveNeedsCode = "move_needs_code";
+    /// Scan every QR code from the other device first.
+    MoveNothingToOpen = "move_nothing_to_open";
+    /// That is not the code.
+    MoveNotACode = "move_not_a_code";
+    /// That code does not open these QR codes.
+    MoveWrongCode = "move_wrong_code";
+    /// There are too many accounts to move by QR code.
+    MoveTooLarge = "move_too_large";
+    /// The moved accounts could not be read.
+    MoveDamaged = "move_damaged";
+    /// There are no accounts to move yet.
+    NothingToMove = "nothing_to_move";
     /// The disk of the backup folder is full.
     BackupDiskFull = "backup_disk_full";
     /// The backup could not be written.

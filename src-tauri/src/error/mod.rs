@@ -9,6 +9,7 @@ use serde::Serialize;
 use tessera_core::account::AccountError;
 use tessera_core::link::ExportError;
 use tessera_core::qr::QrError;
+use tessera_core::transfer::TransferError;
 use tessera_core::vault::{BiometricError, ErrorKind};
 use tessera_core::{LinkError, SecretError, VaultError};
 
@@ -102,6 +103,7 @@ impl From<LinkError> for AppError {
             LinkError::Algorithm(_) => AppError::with(ErrorCode::UnknownAlgorithm, error),
             LinkError::UnknownType(_) => AppError::with(ErrorCode::UnknownType, error),
             LinkError::Export(_) => AppError::with(ErrorCode::ExportDamaged, error),
+            LinkError::Transfer(error) => error.clone().into(),
             LinkError::Empty | LinkError::NotText(_) => {
                 AppError::with(ErrorCode::InvalidLink, error)
             }
@@ -121,7 +123,37 @@ impl From<tessera_core::import::ImportError> for AppError {
             Import::UnsupportedVersion { .. } => AppError::with(ErrorCode::FileVersion, error),
             Import::Unsupported { .. } => AppError::with(ErrorCode::FileUnsupported, error),
             Import::ExportIncomplete => AppError::new(ErrorCode::ExportIncomplete),
+            Import::Transfer(error) => error.into(),
             Import::Vault(error) => error.into(),
+        }
+    }
+}
+
+impl From<TransferError> for AppError {
+    fn from(error: TransferError) -> AppError {
+        use tessera_core::backup::BackupError;
+        match error {
+            TransferError::Damaged(_) => AppError::with(ErrorCode::MoveCodeDamaged, error),
+            TransferError::NewerVersion(version) => AppError::with(ErrorCode::MoveNewer, version),
+            TransferError::CountMismatch | TransferError::Conflict(_) | TransferError::Mismatch => {
+                AppError::new(ErrorCode::MoveMixedUp)
+            }
+            TransferError::Incomplete(missing) => {
+                AppError::with(ErrorCode::MoveIncomplete, missing)
+            }
+            TransferError::NeedsCode => AppError::new(ErrorCode::MoveNeedsCode),
+            TransferError::NothingToOpen => AppError::new(ErrorCode::MoveNothingToOpen),
+            TransferError::NotACode => AppError::new(ErrorCode::MoveNotACode),
+            TransferError::WrongCode => AppError::new(ErrorCode::MoveWrongCode),
+            TransferError::TooLarge => AppError::new(ErrorCode::MoveTooLarge),
+            TransferError::Backup(BackupError::NoRandomness) => {
+                AppError::new(ErrorCode::Unexpected)
+            }
+            TransferError::Backup(BackupError::NewerVersion(version)) => {
+                AppError::with(ErrorCode::MoveNewer, version)
+            }
+            TransferError::Backup(BackupError::TooLarge) => AppError::new(ErrorCode::MoveTooLarge),
+            TransferError::Backup(_) => AppError::with(ErrorCode::MoveDamaged, error),
         }
     }
 }

@@ -30,6 +30,8 @@ const DYNAMIC: Record<string, string[]> = {
   'settings.lock.after.*': ['immediately', '30s', '1m', '5m'],
   'approval.outcome.*': ['approved', 'denied', 'wrongNumber', 'notMe', 'gone', 'expired'],
   'preview.warning.*': ['issuer_conflict', 'missing_counter', 'repeated_parameter'],
+  'move.way.*': ['tessera', 'google'],
+  'move.google.reason.*': ['algorithm', 'steam', 'digits', 'period', 'counter'],
 };
 
 function sourceFiles(dir: string): string[] {

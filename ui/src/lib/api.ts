@@ -50,6 +50,8 @@ export interface Preview {
   /** For Google exports: the parts (from 1) still to scan, and how many there are. */
   missingParts: number[];
   partsTotal: number;
+  /** Moves from another device being scanned; one with no part missing waits for its code. */
+  transfers: TransferView[];
   /** An approval server's enrollment link was read: connecting waits for the user's yes. */
   connect: ConnectOffer | null;
 }
@@ -70,6 +72,43 @@ export interface LinkWarning {
   code: 'issuer_conflict' | 'missing_counter' | 'repeated_parameter';
   /** The link's own words that the message quotes, by the name the message gives them. */
   parameters: Record<string, string>;
+}
+
+/** How far the scanning of a move from another device has come. */
+export interface TransferView {
+  id: string;
+  /** How many QR codes the move has. */
+  count: number;
+  /** The codes (from 1) still to scan; empty when the move waits for its code. */
+  missing: number[];
+}
+
+/** A move to another device on show: its pictures are served by Rust (`qrPageUrl`). */
+export interface MoveView {
+  id: string;
+  /** How many QR codes, numbered from 1. */
+  parts: number;
+  /** The one-time code to type on the new device (`K7QM2-X9TRA`). */
+  code: string;
+  accounts: number;
+  /** Accounts left out because their records are damaged. */
+  unreadable: number;
+}
+
+/** Google Authenticator export codes on show (unencrypted). */
+export interface GoogleCodesView {
+  id: string;
+  /** How many QR codes (none when no account fits Google's format). */
+  parts: number;
+  accounts: number;
+  leftOut: LeftOut[];
+}
+
+/** An account Google's format cannot carry: `move.google.reason.<code>` says why. */
+export interface LeftOut {
+  label: string;
+  reason: string;
+  code: 'algorithm' | 'steam' | 'digits' | 'period' | 'counter';
 }
 
 /** An entry of a file or export that cannot become an account, and why. */
@@ -258,6 +297,16 @@ export const api = {
   previewFilePassword: (password: string) => invoke<Preview>('preview_file_password', { password }),
   confirmImport: (token: string, keepDuplicates: boolean) =>
     invoke<number[]>('confirm_import', { token, keepDuplicates }),
+  /** Opens a move from another device whose codes are all scanned, with the code shown beside them. */
+  previewMoveCode: (code: string) => invoke<Preview>('preview_move_code', { code }),
+  /** Forgets the export and move codes scanned so far. */
+  forgetScans: () => invoke<void>('forget_scans'),
+  /** Makes new QR codes of every account, encrypted with a new one-time code. */
+  startMove: () => invoke<MoveView>('start_move'),
+  /** Google Authenticator export codes of every account Google's format takes (unencrypted). */
+  googleExportCodes: () => invoke<GoogleCodesView>('google_export_codes'),
+  /** Forgets the codes on show. */
+  stopMove: () => invoke<void>('stop_move'),
   checkManual: (form: ManualAccount) => invoke<ManualCheck>('check_manual', { form }),
   addManual: (form: ManualAccount) => invoke<number>('add_manual', { form }),
   copyCode: (id: number) => invoke<{ clearedAfterSeconds: number }>('copy_code', { id }),
@@ -314,6 +363,11 @@ export const api = {
  */
 export function accountQrUrl(id: number): string {
   return convertFileSrc(String(id), 'qr');
+}
+
+/** The address of a page of the move screen's QR codes, drawn by Rust (the `qr` scheme). */
+export function qrPageUrl(kind: 'move' | 'google', id: string, part: number): string {
+  return convertFileSrc(`${kind}/${id}/${part}`, 'qr');
 }
 
 /** Tauri rejects with the command's error; ours are `AppError`s. */

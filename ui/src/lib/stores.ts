@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'accounts' }
   | { screen: 'account'; id: number }
   | { screen: 'add' }
-  | { screen: 'settings' };
+  | { screen: 'settings' }
+  | { screen: 'move' };
 
 export const route = writable<Route>({ screen: 'accounts' });
 
@@ -29,7 +30,7 @@ export function go(to: Route): void {
   }
   // Starting a new task clears an old message, which could otherwise cover the new screen's
   // buttons. (Returning to the list keeps it: that is where Undo is offered.)
-  if (to.screen === 'add' || to.screen === 'settings') toast.set(null);
+  if (to.screen === 'add' || to.screen === 'settings' || to.screen === 'move') toast.set(null);
   route.set(to);
 }
 

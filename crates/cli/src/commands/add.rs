@@ -29,6 +29,13 @@ pub fn run(args: Args, options: &VaultOptions) -> Result<(), Failure> {
         }
     }
     warn(&session);
+    if !session.transfers().is_empty() {
+        return Err(Failure::bad_input(
+            "these are QR codes of a move from another device's Tessera, which the command line \
+             does not open: scan them from the app's Add screen, or export a Tessera backup on the \
+             other device and import it; nothing was added",
+        ));
+    }
     if let Some(missing) = missing_parts_message(&session) {
         return Err(Failure::bad_input(format!(
             "{missing}: give every part, so that no account is left behind; nothing was added"

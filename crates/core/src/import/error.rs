@@ -56,6 +56,9 @@ pub enum ImportError {
          then add"
     )]
     ExportIncomplete,
+    /// A move from another device is not complete, needs its code, or did not open.
+    #[error(transparent)]
+    Transfer(#[from] crate::transfer::TransferError),
     /// The vault refused the accounts (nothing was added).
     #[error(transparent)]
     Vault(#[from] crate::vault::VaultError),

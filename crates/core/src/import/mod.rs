@@ -5,8 +5,8 @@
 //! the one list of them: adding an app is adding a file and a line. An [`ImportSession`] is what
 //! the app and the command line both use: texts, pictures and files go in, a [`Preview`] comes
 //! out (the accounts, which of them are already in the vault, the entries that cannot be used and
-//! why, the parts of a Google export still to scan), and after the user confirms, everything is
-//! added to the vault in one transaction or nothing is.
+//! why, the parts of a Google export or of a move from another device still to scan), and after
+//! the user confirms, everything is added to the vault in one transaction or nothing is.
 //!
 //! What a format cannot carry is taken as its app meant it (an app that never stores an algorithm
 //! made SHA1 codes); an entry that cannot be used is listed with the reason, never dropped
@@ -29,7 +29,7 @@ pub use entry::EntryFields;
 pub use error::ImportError;
 pub use format::{FORMATS, Format, format_named, recognise};
 pub use found::{Found, FoundAccount, Unusable, UnusableReason};
-pub use session::{ImportSession, Preview, PreviewAccount};
+pub use session::{ImportSession, Preview, PreviewAccount, TransferProgress};
 
 /// The largest file an import reads: far above any real export of a few thousand accounts, and
 /// small enough that a wrong file cannot exhaust memory.

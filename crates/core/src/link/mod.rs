@@ -57,6 +57,9 @@ pub enum LinkError {
     /// A Google Authenticator export that could not be read.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// A QR code of a move from another device that could not be read or does not fit.
+    #[error(transparent)]
+    Transfer(#[from] crate::transfer::TransferError),
 }
 
 /// Something worth telling the user about a link that could nevertheless be read.

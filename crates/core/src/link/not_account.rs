@@ -43,6 +43,12 @@ pub enum NotAnAccount {
          with 'tessera approvals enroll', or scan it from the app's Add screen"
     )]
     ApprovalEnrollment,
+    /// `tessera://move`: one QR code of a move from another device's Tessera.
+    #[error(
+        "this QR code is one of those another device's Tessera shows to move its accounts: scan all \
+         of them from the app's Add screen, then type the code shown beside them"
+    )]
+    MoveCode,
     /// A contact card (vCard or MeCard).
     #[error("this QR code holds a contact card, not an account")]
     ContactCard,
@@ -93,6 +99,8 @@ impl NotAnAccount {
             NotAnAccount::PrivacyIdeaPush
         } else if starts("tessera://enroll") {
             NotAnAccount::ApprovalEnrollment
+        } else if starts("tessera://move") {
+            NotAnAccount::MoveCode
         } else if starts("begin:vcard") || starts("mecard:") {
             NotAnAccount::ContactCard
         } else if starts("mailto:") || starts("matmsg:") {
@@ -161,6 +169,10 @@ mod tests {
             (
                 "tessera://enroll?v=1&server=https://approve.example.com&token=abc&fp=xyz",
                 NotAnAccount::ApprovalEnrollment,
+            ),
+            (
+                "tessera://move?v=1&id=K7QM2X9T&part=1&of=8&data=AA&sum=AAAAAAAA",
+                NotAnAccount::MoveCode,
             ),
             (
                 "BEGIN:VCARD\nVERSION:3.0\nFN:Alice\nEND:VCARD",

@@ -24,6 +24,9 @@ pub struct NotExportable {
     pub position: usize,
     /// Why Google Authenticator could not take it.
     pub reason: &'static str,
+    /// The reason's stable name, for translated messages: `algorithm`, `steam`, `digits`,
+    /// `period` or `counter`.
+    pub code: &'static str,
 }
 
 /// The links of one export, and the accounts left out.
@@ -50,7 +53,11 @@ pub fn write_export_with_batch_id(accounts: &[Account], batch_id: i32) -> Export
     let mut not_exportable = Vec::new();
     for (position, account) in accounts.iter().enumerate() {
         match why_not_exportable(account) {
-            Some(reason) => not_exportable.push(NotExportable { position, reason }),
+            Some((code, reason)) => not_exportable.push(NotExportable {
+                position,
+                reason,
+                code,
+            }),
             None => exportable.push(account),
         }
     }
@@ -82,19 +89,31 @@ pub fn write_export_with_batch_id(accounts: &[Account], batch_id: i32) -> Export
     }
 }
 
-fn why_not_exportable(account: &Account) -> Option<&'static str> {
+/// Why Google Authenticator could not take an account: the reason's name and its words.
+fn why_not_exportable(account: &Account) -> Option<(&'static str, &'static str)> {
     if account.algorithm != Algorithm::Sha1 {
-        return Some("Google Authenticator imports only SHA1 accounts");
+        return Some((
+            "algorithm",
+            "Google Authenticator imports only SHA1 accounts",
+        ));
     }
     match account.kind {
-        Kind::Steam { .. } => Some("Google Authenticator cannot show Steam Guard codes"),
-        _ if account.digits != 6 => Some("Google Authenticator imports only six-digit accounts"),
-        Kind::Totp { period } if period != DEFAULT_PERIOD => {
-            Some("Google Authenticator imports only accounts whose codes last 30 seconds")
-        }
-        Kind::Hotp { counter } if i64::try_from(counter).is_err() => {
-            Some("the account's counter is too large for Google Authenticator")
-        }
+        Kind::Steam { .. } => Some((
+            "steam",
+            "Google Authenticator cannot show Steam Guard codes",
+        )),
+        _ if account.digits != 6 => Some((
+            "digits",
+            "Google Authenticator imports only six-digit accounts",
+        )),
+        Kind::Totp { period } if period != DEFAULT_PERIOD => Some((
+            "period",
+            "Google Authenticator imports only accounts whose codes last 30 seconds",
+        )),
+        Kind::Hotp { counter } if i64::try_from(counter).is_err() => Some((
+            "counter",
+            "the account's counter is too large for Google Authenticator",
+        )),
         _ => None,
     }
 }

@@ -16,7 +16,8 @@ use super::{Credential, Kind, MadeSlot, NewSlot, SlotKey, SlotKind};
 use crate::vault::VaultError;
 use crate::vault::seal::KEY_LEN;
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Crockford's base32 alphabet (character value = its index); the move code uses it too.
+pub(crate) const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_BYTES: usize = 15;
 const CODE_CHARS: usize = 24;
 const GROUP: usize = 4;
