@@ -65,6 +65,10 @@ say "Benchmarks (figures only; nothing is asserted about speed)"
 cargo bench --quiet -p tessera-core --bench codes
 scripts/with-keyring.sh cargo bench --quiet -p tessera-core --bench vault
 cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into target/qr-corpus once
+# Reading a 1,000-account encrypted Aegis file, and writing and reading a 1,000-account Tessera
+# backup, each without its key derivation (timed apart).
+cargo bench --quiet -p tessera-core --bench import
+cargo bench --quiet -p tessera-core --bench backup
 cargo bench --quiet -p tessera-core --bench backup
 # Postgres with fsync on for the approvals benchmark: durable commits, as in production.
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals

@@ -116,6 +116,7 @@ test('the same file again finds every account already there, in Dutch and dark',
   await session.until(async () => (await confirm.attribute("disabled")) !== null, 'nothing left to add');
   assert.equal((await session.findAll('.duplicate')).length, ACCOUNTS.length);
   await screenshot(session, 'import-03-duplicates-nl-dark');
+  await (await session.find('[data-testid="back"]')).click();
   await settle(session, 'en', 'light');
 });
 
