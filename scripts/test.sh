@@ -69,7 +69,6 @@ cargo bench --quiet -p tessera-core --bench qr   # generates its corpus into tar
 # backup, each without its key derivation (timed apart).
 cargo bench --quiet -p tessera-core --bench import
 cargo bench --quiet -p tessera-core --bench backup
-cargo bench --quiet -p tessera-core --bench backup
 # Postgres with fsync on for the approvals benchmark: durable commits, as in production.
 TESSERA_PG_FSYNC=on scripts/with-postgres.sh cargo bench --quiet -p tessera-server --bench approvals
 # What one SQLite statement costs through sqlx's worker thread, next to rusqlite.
